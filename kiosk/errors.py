@@ -1,0 +1,21 @@
+"""One exception hierarchy. Messages say what went wrong, where, and what to do about it."""
+
+
+class KioskError(Exception):
+    """Base of every error the kiosk raises on purpose."""
+
+
+class ConfigError(KioskError, ValueError):
+    """A setting is missing, mistyped or out of range."""
+
+
+class ContentError(KioskError, ValueError):
+    """Staff content (TOML, images) is invalid."""
+
+
+class ClipError(KioskError, ValueError):
+    """A recorded clip cannot be read or is not a clip."""
+
+
+class HardwareUnavailable(KioskError, RuntimeError):
+    """A camera, pin or display the kiosk needs cannot be opened."""
