@@ -1,0 +1,66 @@
+"""The live per-frame pipeline: frame -> vision -> presence debounce -> rep counter.
+
+The kiosk app, `kiosk replay` and the benchmark all run exactly this. Call `step` from one thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kiosk.core.reps import Phase, RepCounter, RepEvent, RepSettings
+from kiosk.core.vision import HipEstimator, Observation, VisionSettings
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    t: float
+    observation: Observation
+    present: bool  # debounced: stays steady through a flickering frame or two
+    hip_angle_deg: float | None  # this frame's raw measurement (None when not measured honestly)
+    smoothed_deg: float | None
+    depth: float  # 0 standing .. 1 at target depth (LED bar, depth meter)
+    count: int
+    phase: Phase
+    events: list[RepEvent] = field(default_factory=list)
+
+
+class Pipeline:
+    """Vision plus rep counting, with presence that needs 0.2 s to appear and 0.6 s to go."""
+
+    def __init__(
+        self,
+        vision: VisionSettings | None = None,
+        reps: RepSettings | None = None,
+        *,
+        appear_s: float = 0.2,
+        vanish_s: float = 0.6,
+    ) -> None:
+        self.estimator = HipEstimator(vision)
+        self.counter = RepCounter(reps or RepSettings())
+        self._appear_s = appear_s
+        self._vanish_s = vanish_s
+        self._present = False
+        self._t_change: float | None = None
+
+    def relearn_background(self) -> None:
+        self.estimator.relearn_background()
+
+    def step(self, frame: np.ndarray, t: float) -> FrameResult:
+        obs = self.estimator.process(frame)
+        raw = obs.present
+        if raw == self._present:
+            self._t_change = None
+        else:
+            if self._t_change is None:
+                self._t_change = t
+            wait = self._appear_s if raw else self._vanish_s
+            if t - self._t_change >= wait:
+                self._present, self._t_change = raw, None
+        angle = obs.hip_angle_deg if (obs.present and self._present) else None
+        events = self.counter.update(angle, self._present, t)
+        c = self.counter
+        return FrameResult(
+            t, obs, self._present, obs.hip_angle_deg, c.smoothed_deg, c.depth, c.count, c.phase, events
+        )

@@ -1,0 +1,150 @@
+"""Hip angle over time -> honest rep count.
+
+A rep is: standing (near the person's own standing angle) -> down to the target depth -> back up to
+standing. It is counted on the return to standing. Smoothing plus two thresholds with hysteresis, a
+minimum rep duration and a refractory period keep walking in and out, partial reps, standing still
+and jitter around a threshold from ever counting. Pure Python; time `t` is monotonic seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class RepSettings:
+    target_angle_deg: float = 120.0  # a rep must reach a hip angle at or below this
+    start_drop_deg: float = 15.0  # a descent starts this far below the standing angle
+    up_margin_deg: float = 12.0  # back up = within this of the standing angle
+    min_rep_s: float = 0.8  # faster "reps" are noise or flailing
+    max_rep_s: float = 12.0  # slower ones are someone bending over to tie a shoe
+    refractory_s: float = 0.4  # after a count, no new descent for this long
+    calibrate_s: float = 0.6  # stand steadily this long before the first rep can start
+    max_gap_s: float = 0.7  # an angle missing longer than this abandons the current rep
+    smooth_tau_s: float = 0.08  # exponential smoothing time constant
+    min_standing_deg: float = 150.0  # a "standing" angle below this is not trusted as standing
+
+
+class Phase(Enum):
+    AWAY = "away"  # nobody measurable
+    CALIBRATING = "calibrating"  # someone arrived; learning their standing angle
+    STANDING = "standing"
+    DESCENDING = "descending"
+    BOTTOM = "bottom"  # reached target depth, not yet back up
+
+
+@dataclass(frozen=True)
+class RepEvent:
+    kind: str  # "descent", "bottom", "rep", "abandoned"
+    t: float
+    rep: int = 0  # count after this event
+    angle_deg: float = 0.0  # deepest angle for "bottom"/"rep"
+    duration_s: float = 0.0  # for "rep"
+
+
+@dataclass
+class RepCounter:
+    """Feed `update(angle_deg, present, t)` once per frame; read `count`, `phase`, `depth`."""
+
+    settings: RepSettings = field(default_factory=RepSettings)
+    count: int = 0
+    phase: Phase = Phase.AWAY
+    standing_deg: float | None = None
+    smoothed_deg: float | None = None
+    best_deg: float | None = None  # deepest counted angle in this set
+    depth: float = 0.0  # 0 standing .. 1 at target depth, for the LED bar and the meter
+    _t_last: float | None = None
+    _t_seen: float | None = None
+    _t_calib: float = 0.0
+    _calib_min: float = 180.0
+    _calib_max: float = 0.0
+    _t_start: float = 0.0
+    _deepest: float = 180.0
+    _t_refractory: float = -1e9
+
+    def reset_set(self) -> None:
+        """Start a new set: count and best depth back to zero; the standing angle is kept."""
+        self.count = 0
+        self.best_deg = None
+
+    def update(self, angle_deg: float | None, present: bool, t: float) -> list[RepEvent]:
+        s = self.settings
+        events: list[RepEvent] = []
+        if not present:
+            if self.phase in (Phase.DESCENDING, Phase.BOTTOM):
+                events.append(RepEvent("abandoned", t, self.count))
+            self._leave()
+            return events
+        if angle_deg is None:
+            if self._t_seen is not None and t - self._t_seen > s.max_gap_s:
+                if self.phase in (Phase.DESCENDING, Phase.BOTTOM):
+                    events.append(RepEvent("abandoned", t, self.count))
+                    self.phase = Phase.STANDING if self.standing_deg else Phase.CALIBRATING
+                elif self.phase == Phase.CALIBRATING:
+                    self._t_calib = t
+                self.smoothed_deg = None
+            return events
+        # exponential smoothing with a time constant, robust to uneven frame times
+        if self.smoothed_deg is None or self._t_last is None:
+            a = angle_deg
+        else:
+            dt = max(0.0, t - self._t_last)
+            k = dt / (s.smooth_tau_s + dt) if dt > 0 else 1.0
+            a = self.smoothed_deg + k * (angle_deg - self.smoothed_deg)
+        self.smoothed_deg = a
+        self._t_last = self._t_seen = t
+
+        if self.phase == Phase.AWAY:
+            self.phase = Phase.CALIBRATING
+            self._t_calib, self._calib_min, self._calib_max = t, a, a
+        if self.phase == Phase.CALIBRATING:
+            self._calib_min = min(self._calib_min, a)
+            self._calib_max = max(self._calib_max, a)
+            steady = self._calib_max - self._calib_min <= 8.0
+            if a < s.min_standing_deg or not steady:
+                self._t_calib, self._calib_min, self._calib_max = t, a, a  # still getting into position
+            elif t - self._t_calib >= s.calibrate_s:
+                self.standing_deg = (self._calib_min + self._calib_max) / 2
+                self.phase = Phase.STANDING
+            self.depth = 0.0
+            return events
+
+        stand = self.standing_deg if self.standing_deg is not None else 175.0
+        span = max(stand - s.target_angle_deg, 10.0)
+        self.depth = min(1.0, max(0.0, (stand - a) / span))
+
+        if self.phase == Phase.STANDING:
+            if a >= stand - s.up_margin_deg:
+                # follow slow changes of posture (or the estimate) while standing
+                self.standing_deg = stand + 0.02 * (a - stand)
+            if a < stand - s.start_drop_deg and t >= self._t_refractory:
+                self.phase = Phase.DESCENDING
+                self._t_start = t
+                self._deepest = a
+                events.append(RepEvent("descent", t, self.count, a))
+        elif self.phase in (Phase.DESCENDING, Phase.BOTTOM):
+            self._deepest = min(self._deepest, a)
+            if self.phase == Phase.DESCENDING and a <= s.target_angle_deg:
+                self.phase = Phase.BOTTOM
+                events.append(RepEvent("bottom", t, self.count, a))
+            if a >= stand - s.up_margin_deg:
+                dur = t - self._t_start
+                if self.phase == Phase.BOTTOM and s.min_rep_s <= dur <= s.max_rep_s:
+                    self.count += 1
+                    self.best_deg = self._deepest if self.best_deg is None else min(self.best_deg, self._deepest)
+                    self._t_refractory = t + s.refractory_s
+                    events.append(RepEvent("rep", t, self.count, self._deepest, dur))
+                self.phase = Phase.STANDING
+            elif t - self._t_start > s.max_rep_s:
+                events.append(RepEvent("abandoned", t, self.count))
+                self.phase = Phase.CALIBRATING  # bent over for a long time: re-learn standing
+                self._t_calib, self._calib_min, self._calib_max = t, a, a
+        return events
+
+    def _leave(self) -> None:
+        self.phase = Phase.AWAY
+        self.smoothed_deg = None
+        self.standing_deg = None
+        self.depth = 0.0
+        self._t_last = self._t_seen = None

@@ -1,0 +1,498 @@
+"""Frames in, numbers out: background model -> silhouette -> person -> hip angle.
+
+Pure numpy. One `HipEstimator` per camera; call `process(frame)` from one thread, one frame at a time,
+in order. Frames are grayscale H x W uint8 (160x120 .. 640x480, either orientation).
+
+How the angle is measured: seen side-on, the back and the back of the thigh are surfaces that run
+parallel to the spine and the femur. The estimator finds the most posterior point of the silhouette
+between knee and chest height (the seat), fits one line to the back of the thigh below it and one to
+the back above it, and reports the angle between the two lines (180 = standing tall). Arms, hands and a
+kettlebell hang in front of the body and never touch those two edges.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Body proportions as fractions of standing height (Drillis & Contini), used to place search bands.
+_HIP_BAND = (0.33, 0.72)  # rows above the feet where the seat (most posterior point) is looked for
+_THIGH_BAND = (0.12, 0.42)  # fraction of the seat-to-floor distance below the seat: back of the thigh
+_TORSO_BAND = (0.18, 0.62)  # fraction of the seat-to-head distance along the torso: the back
+
+
+@dataclass(frozen=True)
+class VisionSettings:
+    """Tuning of the estimator. Defaults suit a person 2.5-4 m from a Pi camera at hip height."""
+
+    analysis_max_px: int = 320  # frames whose longer side exceeds this are downsampled by an integer factor
+    diff_threshold: float = 16.0  # gray levels (after gain compensation) that make a pixel foreground
+    diff_relative: float = 0.06  # plus this fraction of the background level (bright walls are noisier)
+    shadow_ratio: tuple[float, float] = (0.55, 0.9)  # darker-than-background ratios treated as shadow
+    learn_rate: float = 0.04  # background update per frame where nobody is
+    ghost_threshold: float = 10.0  # revealed background matching its neighbours is absorbed (gray levels)
+    min_height_frac: float = 0.28  # a person is at least this fraction of the frame height
+    min_fill: float = 0.12  # silhouette pixels / bounding box area
+    edge_margin_px: int = 2  # a silhouette touching the side edges is not fully in view
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one frame shows. Coordinates are frame pixels (x right, y down)."""
+
+    present: bool
+    hip_angle_deg: float | None
+    confidence: float  # 0..1; 0 when no angle
+    reason: str  # why there is no angle ("" when there is one)
+    mask: np.ndarray  # bool silhouette at analysis resolution (frame size / scale)
+    scale: int  # one mask pixel = scale x scale frame pixels
+    facing: int = 0  # +1 faces +x (right), -1 faces left, 0 unknown
+    seat_xy: tuple[float, float] | None = None
+    knee_xy: tuple[float, float] | None = None  # end of the thigh line
+    shoulder_xy: tuple[float, float] | None = None  # end of the torso line
+    bbox: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 (exclusive), frame pixels
+
+
+@dataclass
+class _Track:
+    standing_height_px: float = 0.0
+    facing: int = 0
+    facing_votes: float = 0.0
+
+
+def _shift_or(m: np.ndarray) -> np.ndarray:
+    """3x3 cross dilation."""
+    out = m.copy()
+    out[1:] |= m[:-1]
+    out[:-1] |= m[1:]
+    out[:, 1:] |= m[:, :-1]
+    out[:, :-1] |= m[:, 1:]
+    return out
+
+
+def _shift_and(m: np.ndarray) -> np.ndarray:
+    """3x3 cross erosion."""
+    out = m.copy()
+    out[1:] &= m[:-1]
+    out[:-1] &= m[1:]
+    out[:, 1:] &= m[:, :-1]
+    out[:, :-1] &= m[:, 1:]
+    out[0] = out[-1] = False
+    out[:, 0] = out[:, -1] = False
+    return out
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) index pairs of the True runs in a 1-D bool array, end exclusive."""
+    d = np.diff(np.concatenate(([0], flags.view(np.int8), [0])))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _main_span(m: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Bounding box (x0, y0, x1, y1) of the heaviest run of occupied columns, narrow gaps bridged."""
+    cols = m.sum(axis=0)
+    if cols.max() < 2:
+        return None
+    x0, x1 = _heaviest_run(cols, 2, max(2, m.shape[1] // 80))
+    rows = m[:, x0:x1].sum(axis=1)
+    y0, y1 = _heaviest_run(rows, 1, max(2, m.shape[0] // 30))
+    return x0, y0, x1, y1
+
+
+def _heaviest_run(profile: np.ndarray, min_count: int, gap: int) -> tuple[int, int]:
+    """The run of profile >= min_count with the largest sum, bridging gaps up to `gap` long."""
+    merged: list[list[int]] = []
+    for a, b in _runs(profile >= min_count):
+        if merged and a - merged[-1][1] <= gap:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    csum = np.concatenate(([0], np.cumsum(profile)))
+    a, b = max(merged, key=lambda r: csum[r[1]] - csum[r[0]])
+    return int(a), int(b)
+
+
+def _fit_line(u: np.ndarray, v: np.ndarray) -> tuple[float, float, float] | None:
+    """Least-squares v = a*u + b with one pass of outlier rejection. Returns (a, b, rms) or None."""
+    if u.size < 4:
+        return None
+    for _ in range(2):
+        a, b = np.polyfit(u, v, 1)
+        res = v - (a * u + b)
+        rms = float(np.sqrt(np.mean(res * res)))
+        keep = np.abs(res) <= max(2.5 * rms, 1.0)
+        if keep.all() or keep.sum() < 4:
+            break
+        u, v = u[keep], v[keep]
+    return float(a), float(b), rms
+
+
+class BackgroundModel:
+    """Per-pixel background with gain compensation, shadow suppression and ghost absorption.
+
+    Where the silhouette is, the background is never updated, so a person standing still for minutes
+    stays in the mask. Where a person stood when the camera started (no empty room was ever seen),
+    the background holds their image; once they move, the revealed wall matches its neighbours and is
+    absorbed from the edges inward ("ghost" removal), a pixel per frame.
+    """
+
+    def __init__(self, settings: VisionSettings) -> None:
+        self._s = settings
+        self._bg: np.ndarray | None = None
+        self._fg_prev: np.ndarray | None = None
+        self.gain = 1.0
+        self.offset = 0.0
+        # Start-up without an empty room: pixels never seen as empty are "unverified" and are judged
+        # against their row's background level instead (works on a plain wall, not on a busy one).
+        self._unverified: np.ndarray | None = None
+        self._boot = "undecided"  # -> "empty" (normal) or "occupied" (someone was in view at start)
+        self._boot_votes = 0
+        self._row_level: np.ndarray | None = None
+        self._quiet_frames = 0
+        self._frame_no = 0
+        self._last_span: tuple[int, int, int, int] | None = None
+
+    def relearn(self) -> None:
+        """Forget the background; the next frame becomes the new empty-room estimate."""
+        self._bg = None
+        self._fg_prev = None
+
+    @property
+    def occupied_start(self) -> bool:
+        """True while the model suspects someone was already in view when it started learning."""
+        return self._boot == "occupied"
+
+    def apply(self, img: np.ndarray, *, person_mask: np.ndarray | None = None) -> np.ndarray:
+        """Return the foreground mask for `img` (float32) and learn from it."""
+        s = self._s
+        if self._bg is None or self._bg.shape != img.shape:
+            self._bg = img.copy()
+            self._fg_prev = np.zeros(img.shape, bool)
+            self._unverified = np.ones(img.shape, bool)
+            self._boot, self._boot_votes = "undecided", 0
+            self._row_level = np.median(img[:, ::2], axis=1).astype(np.float32)[:, None]
+            self._quiet_frames = 0
+            self._frame_no = 0
+            self._last_span = None
+            self.gain, self.offset = 1.0, 0.0
+            return self._fg_prev.copy()
+        self._frame_no += 1
+        bg = self._bg
+        # Global tone change: auto-exposure and light drift. Fit img = a*bg + b on last frame's
+        # background pixels (sparse grid) so a dark person walking in does not bias it; saturated
+        # pixels (a white wall at 255) are left out because they cannot follow a brighter exposure.
+        grid = (slice(2, None, 4), slice(2, None, 4))
+        gb = bg[grid]
+        gi = img[grid]
+        sample = ~self._fg_prev[grid] & (gb < 245) & (gi < 245)
+        a, b = self.gain, self.offset
+        if sample.sum() > 50:
+            x = gb[sample]
+            y = gi[sample]
+            xm, ym = float(x.mean()), float(y.mean())
+            var = float(((x - xm) ** 2).mean())
+            if var > 25.0:
+                a = float(((x - xm) * (y - ym)).mean()) / var
+            else:
+                a = ym / max(xm, 1.0)
+            a = min(max(a, 0.4), 2.5)
+            b = ym - a * xm
+        self.gain, self.offset = a, b
+        ref = bg * a + b
+        np.minimum(ref, 255.0, out=ref)
+        diff = img - ref
+        thr = s.diff_threshold + s.diff_relative * ref
+        fg = np.abs(diff) > thr
+        # Shadows darken the background by a moderate ratio and keep its texture; a body replaces it.
+        lo, hi = s.shadow_ratio
+        shadow = fg & (diff < 0) & (img > lo * ref) & (img < hi * ref)
+        if shadow.any():
+            # Texture check: a shadowed pixel's horizontal gradient scales with the ratio.
+            gx_img = np.zeros_like(img)
+            gx_ref = np.zeros_like(img)
+            gx_img[:, 1:] = img[:, 1:] - img[:, :-1]
+            gx_ref[:, 1:] = ref[:, 1:] - ref[:, :-1]
+            ratio = img / np.maximum(ref, 1.0)
+            textured = np.abs(gx_img - ratio * gx_ref) > 0.5 * s.diff_threshold
+            shadow &= ~textured
+            fg &= ~shadow
+        # Learn where nobody is (slow drift), never under the person.
+        keep = _shift_or(fg if person_mask is None else (fg | person_mask))
+        upd = ~keep
+        bg[upd] += s.learn_rate * ((img[upd] - self.offset) / self.gain - bg[upd])
+        # Ghost absorption: a foreground pixel that looks like the background next to it is revealed
+        # background (someone who stood there when the model started), not a person.
+        cur = (img - self.offset) / self.gain
+        near = np.zeros(img.shape, bool)
+        for sl_dst, sl_src in (
+            ((slice(1, None), slice(None)), (slice(None, -1), slice(None))),
+            ((slice(None, -1), slice(None)), (slice(1, None), slice(None))),
+            ((slice(None), slice(1, None)), (slice(None), slice(None, -1))),
+            ((slice(None), slice(None, -1)), (slice(None), slice(1, None))),
+        ):
+            near[sl_dst] |= (~fg[sl_src]) & (np.abs(cur[sl_dst] - bg[sl_src]) < s.ghost_threshold)
+        ghost = fg & near
+        if self._boot != "empty" and self._row_level is not None:
+            # With someone's image still in the background, only wall-like pixels may be revealed wall.
+            ghost &= ~self._row_outliers(cur, 0)
+        if ghost.any():
+            bg[ghost] = cur[ghost]
+            fg &= ~ghost
+        fg = self._boot_logic(fg, cur, ghost)
+        self._fg_prev = fg
+        return fg
+
+    def _row_outliers(self, region: np.ndarray, y0: int) -> np.ndarray:
+        """Pixels far from their row's typical background level (rows y0.. of the frame)."""
+        assert self._row_level is not None
+        level = self._row_level[y0 : y0 + region.shape[0]]
+        return np.abs(region - level) > 1.5 * (self._s.diff_threshold + self._s.diff_relative * level)
+
+    def _boot_logic(self, fg: np.ndarray, cur: np.ndarray, ghost: np.ndarray) -> np.ndarray:
+        """Decide whether the first frame held a person, and if so find their still parts."""
+        if self._boot == "empty":
+            return fg
+        n_fg = int(fg.sum())
+        min_px = fg.size // 400
+        if self._boot == "undecided":
+            if n_fg < 6 * min_px:
+                if self._frame_no > 30 * 60:  # a minute with nothing moving: treat as an empty room
+                    self._boot, self._unverified = "empty", None
+                return fg
+            # The first thing that moves decides: someone walking into an empty room enters from a
+            # side edge; someone who was already in view starts moving in the middle of the frame.
+            span = _main_span(fg)
+            margin = max(2, fg.shape[1] // 40)
+            at_edge = span is not None and (span[0] <= margin or span[2] >= fg.shape[1] - margin)
+            self._boot_votes += -1 if at_edge else 1
+            if abs(self._boot_votes) < 3:
+                return fg
+            if self._boot_votes < 0:
+                self._boot, self._unverified = "empty", None
+                return fg
+            self._boot = "occupied"
+        unv = self._unverified
+        assert unv is not None and self._bg is not None
+        unv &= ~ghost
+        if self._row_level is None or self._frame_no % 15 == 0:
+            self._row_level = np.median(self._bg[:, ::2], axis=1).astype(np.float32)[:, None]
+        span = _main_span(fg) if n_fg >= min_px else self._last_span
+        if span is None:
+            return fg
+        self._last_span = span
+        x0, y0, x1, _y1 = span
+        pad = max(2, (x1 - x0) // 3)
+        x0, x1 = max(0, x0 - pad), min(fg.shape[1], x1 + pad)
+        y0 = max(0, y0 - pad)
+        fg = fg.copy()
+        fg[y0:, x0:x1] |= self._row_outliers(cur[y0:, x0:x1], y0) & unv[y0:, x0:x1]
+        if fg.sum() < min_px:
+            self._quiet_frames += 1
+            if self._quiet_frames > 45:  # the room has been empty for a while: everything is verified
+                self._boot, self._unverified, self._last_span = "empty", None, None
+        else:
+            self._quiet_frames = 0
+        return fg
+
+
+class HipEstimator:
+    """Frame -> Observation. Keeps the background model and the person's standing height."""
+
+    def __init__(self, settings: VisionSettings | None = None) -> None:
+        self.settings = settings or VisionSettings()
+        self.background = BackgroundModel(self.settings)
+        self._track = _Track()
+        self._scale = 1
+        self._person_prev: np.ndarray | None = None
+
+    def relearn_background(self) -> None:
+        """Re-learn the empty scene from the next frames (staff: 'step out of view, then press')."""
+        self.background.relearn()
+        self._track = _Track()
+        self._person_prev = None
+
+    def process(self, frame: np.ndarray) -> Observation:
+        """Analyse one grayscale frame (H x W uint8)."""
+        if frame.ndim != 2:
+            raise ValueError(f"frame must be 2-D grayscale, got shape {frame.shape}")
+        h, w = frame.shape
+        k = max(1, math.ceil(max(h, w) / self.settings.analysis_max_px))
+        self._scale = k
+        if k > 1:
+            hh, ww = (h // k) * k, (w // k) * k
+            img = frame[:hh, :ww].reshape(hh // k, k, ww // k, k).mean(axis=(1, 3), dtype=np.float32)
+        else:
+            img = frame.astype(np.float32)
+        fg = self.background.apply(img, person_mask=self._person_prev)
+        obs = self._measure(fg)
+        self._person_prev = obs.mask if obs.present else None
+        return obs
+
+    # -- silhouette -> person --------------------------------------------------------------------
+    def _measure(self, fg: np.ndarray) -> Observation:
+        s = self.settings
+        k = self._scale
+        h, w = fg.shape
+        # Opening removes sensor-noise speckles; closing fills small holes from similar-shade clothes.
+        m = _shift_or(_shift_and(fg))
+        m = _shift_and(_shift_or(m))
+        empty = Observation(False, None, 0.0, "nobody in view", m, k)
+        span = _main_span(m)
+        if span is None:
+            return empty
+        x0, y0, x1, y1 = span
+        sub = m[:, x0:x1]
+        rows = sub.sum(axis=1)
+        area = int(rows[y0:y1].sum())
+        height_px = y1 - y0
+        bbox = (x0 * k, y0 * k, x1 * k, y1 * k)
+        person = np.zeros_like(m)
+        person[y0:y1, x0:x1] = sub[y0:y1]
+        if height_px < s.min_height_frac * h or area < s.min_fill * height_px * (x1 - x0) * 0.5:
+            return Observation(False, None, 0.0, "nobody in view", person, k, bbox=bbox)
+        tr = self._track
+        width_px = x1 - x0
+        upright = height_px > 2.2 * width_px
+        if tr.standing_height_px <= 0:
+            tr.standing_height_px = height_px / (1.0 if upright else 0.75)
+        elif upright:
+            tr.standing_height_px += 0.1 * (height_px - tr.standing_height_px)
+        else:
+            tr.standing_height_px = max(tr.standing_height_px, float(height_px))
+        if x0 <= s.edge_margin_px or x1 >= w - s.edge_margin_px:
+            return Observation(True, None, 0.0, "partly out of view", person, k, bbox=bbox)
+        return self._angle(person, x0, y0, x1, y1, bbox)
+
+    # -- person -> hip angle ---------------------------------------------------------------------
+    def _angle(self, person, x0, y0, x1, y1, bbox) -> Observation:
+        k = self._scale
+        tr = self._track
+        sub = person[y0:y1, x0:x1]
+        hgt, wid = sub.shape
+        has = sub.any(axis=1)
+        first = np.where(has, sub.argmax(axis=1), -1)
+        last = np.where(has, wid - 1 - sub[:, ::-1].argmax(axis=1), -1)
+        feet_y = hgt - 1
+        stand_h = max(tr.standing_height_px, float(hgt))
+
+        def no(reason: str, facing: int = 0) -> Observation:
+            return Observation(True, None, 0.0, reason, person, k, facing=facing, bbox=bbox)
+
+        # Facing: the head (farthest pixel from the feet) lies in front of the feet.
+        ys, xs = np.nonzero(sub)
+        foot_rows = ys >= feet_y - max(2, hgt // 12)
+        foot_x = float(xs[foot_rows].mean())
+        d2 = (xs - foot_x) ** 2 + (ys - feet_y) ** 2.0
+        far = d2 >= np.percentile(d2, 97)
+        head_x = float(xs[far].mean())
+        head_y = float(ys[far].mean())
+        lean = head_x - foot_x
+        if abs(lean) > 0.12 * hgt:
+            vote = 1.0 if lean > 0 else -1.0
+            tr.facing_votes = max(-10.0, min(10.0, tr.facing_votes + vote))
+        if tr.facing_votes >= 3:
+            tr.facing = 1
+        elif tr.facing_votes <= -3:
+            tr.facing = -1
+        facing = tr.facing
+        if facing == 0:
+            # Nobody has hinged yet: the toes point forward, so the feet rows reach further to the front.
+            toe_front = float(last[foot_rows[: hgt].nonzero()[0]].max() if False else 0)
+            del toe_front
+            fr = slice(max(0, feet_y - max(2, hgt // 14)), feet_y + 1)
+            leg = slice(max(0, feet_y - hgt // 4), max(1, feet_y - hgt // 8))
+            ahead = float(np.mean(last[fr])) - float(np.mean(last[leg][last[leg] >= 0]))
+            behind = float(np.mean(first[leg][first[leg] >= 0])) - float(np.mean(first[fr]))
+            facing = 1 if ahead >= behind else -1
+        # Posterior edge per row: smallest x when facing +x.
+        back = np.where(has, first if facing > 0 else (wid - 1 - last), np.iinfo(np.int32).max // 2)
+        # 1) the seat: most posterior point in the hip band
+        lo = max(0, int(feet_y - _HIP_BAND[1] * stand_h))
+        hi = min(hgt, int(feet_y - _HIP_BAND[0] * stand_h))
+        if hi - lo < 3:
+            return no("body too small to measure", facing)
+        band = back[lo:hi]
+        best = band.min()
+        seat_rows = np.flatnonzero(band <= best + 0.5) + lo
+        seat_y = float(np.median(seat_rows))
+        seat_b = float(best)
+        # 2) back of the thigh below the seat
+        drop = feet_y - seat_y
+        ty0 = int(seat_y + _THIGH_BAND[0] * drop)
+        ty1 = int(seat_y + _THIGH_BAND[1] * drop) + 1
+        tyy = np.arange(ty0, min(ty1, hgt))
+        tyy = tyy[has[tyy]]
+        thigh = _fit_line(tyy.astype(np.float64), back[tyy].astype(np.float64))
+        if thigh is None:
+            return no("thigh not visible", facing)
+        ta, _tb, t_rms = thigh
+        thigh_dir = np.array([ta, 1.0]) / math.hypot(ta, 1.0)  # (back-axis, down)
+        # 3) the back above the seat: sample the edge perpendicular to the torso direction
+        bxs = xs if facing > 0 else (wid - 1 - xs)  # posterior axis: smaller = further back
+        seat = np.array([seat_b, seat_y])
+        hx = (head_x if facing > 0 else wid - 1 - head_x) - seat_b
+        hy = head_y - seat_y
+        torso_len = math.hypot(hx, hy)
+        if torso_len < 0.15 * stand_h or hy > 0.25 * torso_len:
+            return no("upper body not visible", facing)
+        u = np.array([hx, hy]) / torso_len
+        px = bxs - seat[0]
+        py = ys - seat[1]
+        torso = None
+        for _ in range(3):
+            n = np.array([u[1], -u[0]])  # normal pointing to the back side of the torso
+            if n[0] > 0:
+                n = -n
+            along = px * u[0] + py * u[1]
+            sel = (along > _TORSO_BAND[0] * torso_len) & (along < _TORSO_BAND[1] * torso_len)
+            if sel.sum() < 8:
+                return no("upper body not visible", facing)
+            a_sel = np.round(along[sel]).astype(np.int64)
+            r_sel = px[sel] * n[0] + py[sel] * n[1]
+            order = np.lexsort((-r_sel, a_sel))
+            a_s, r_s = a_sel[order], r_sel[order]
+            firsts = np.concatenate(([True], a_s[1:] != a_s[:-1]))
+            torso = _fit_line(a_s[firsts].astype(np.float64), r_s[firsts].astype(np.float64))
+            if torso is None:
+                return no("upper body not visible", facing)
+            slope = torso[0]
+            u = u + slope * n
+            u /= math.hypot(u[0], u[1])
+            if abs(slope) < 0.005:
+                break
+        assert torso is not None
+        cosang = float(np.clip(u[0] * thigh_dir[0] + u[1] * thigh_dir[1], -1.0, 1.0))
+        angle = math.degrees(math.acos(cosang))
+        rms = max(t_rms, torso[2])
+        confidence = float(max(0.0, min(1.0, 1.5 - rms / 1.5)))
+        if angle < 30.0 or abs(ta) > 1.2:
+            return no("pose not a hip hinge", facing)
+
+        def to_frame(bx: float, y: float) -> tuple[float, float]:
+            x = bx if facing > 0 else wid - 1 - bx
+            return ((x + x0 + 0.5) * k, (y + y0 + 0.5) * k)
+
+        thigh_len = 0.46 * drop
+        knee = seat + thigh_dir * thigh_len / thigh_dir[1] * thigh_dir[1]
+        shoulder = seat + u * 0.75 * torso_len
+        return Observation(
+            True,
+            angle,
+            confidence,
+            "",
+            person,
+            k,
+            facing=facing,
+            seat_xy=to_frame(*seat),
+            knee_xy=to_frame(*knee),
+            shoulder_xy=to_frame(*shoulder),
+            bbox=bbox,
+        )
+
+
+__all__ = ["BackgroundModel", "HipEstimator", "Observation", "VisionSettings"]
+
