@@ -1,0 +1,123 @@
+"""Rep counter: tables of angle traces with explicit times, no sleeps."""
+
+import numpy as np
+import pytest
+
+from kiosk.core.reps import Phase, RepCounter, RepSettings
+
+FPS = 15.0
+
+
+def trace(*segments):
+    """Piecewise-linear angle trace: segments of (angle_from, angle_to, seconds)."""
+    out = []
+    for a, b, sec in segments:
+        n = max(1, round(sec * FPS))
+        out.extend(np.linspace(a, b, n, endpoint=False).tolist())
+    return out
+
+
+def run(angles, present=None, settings=None, t0=0.0):
+    c = RepCounter(settings or RepSettings())
+    events = []
+    for i, a in enumerate(angles):
+        p = True if present is None else present[i]
+        events += c.update(a, p, t0 + i / FPS)
+    return c, events
+
+
+def rep(depth=100.0, down=1.2, up=1.0, stand=176.0):
+    return [(stand, depth, down), (depth, depth, 0.3), (depth, stand, up), (stand, stand, 1.0)]
+
+
+def test_standing_calibration_then_reps_count():
+    angles = trace((176, 176, 1.5), *rep(), *rep(95), *rep(110))
+    c, events = run(angles)
+    assert c.count == 3
+    kinds = [e.kind for e in events]
+    assert kinds.count("descent") == 3 and kinds.count("bottom") == 3 and kinds.count("rep") == 3
+    reps = [e for e in events if e.kind == "rep"]
+    assert [e.rep for e in reps] == [1, 2, 3]
+    assert reps[1].angle_deg == pytest.approx(95, abs=3)
+    assert 1.5 < reps[0].duration_s < 3.5
+    assert c.best_deg == pytest.approx(95, abs=3)
+
+
+def test_rep_is_counted_within_half_a_second_of_standing_up():
+    angles = trace((176, 176, 1.5), (176, 100, 1.2), (100, 100, 0.3), (100, 176, 1.0), (176, 176, 1.0))
+    c, events = run(angles)
+    back_up_t = (1.5 + 1.2 + 0.3 + 1.0) - 12 / 76 * 1.0  # time the trace crosses standing - 12 deg
+    rep_t = next(e.t for e in events if e.kind == "rep")
+    assert 0 <= rep_t - back_up_t <= 0.5
+
+
+@pytest.mark.parametrize(
+    "name, angles",
+    [
+        ("standing still", trace((176, 176, 60.0))),
+        ("partial reps", trace((176, 176, 1.5), *rep(140) * 5)),
+        ("jitter around the target", trace((176, 176, 1.5), (176, 125, 1.0), *[(125, 117, 0.1), (117, 125, 0.1)] * 20)),
+        ("jitter around the start threshold", trace((176, 176, 1.5), *[(176, 158, 0.1), (158, 176, 0.1)] * 30)),
+        ("too fast to be a rep", trace((176, 176, 1.5), (176, 100, 0.2), (100, 176, 0.2), (176, 176, 1.0))),
+        ("arrives bent over and stands up", trace((100, 100, 1.0), (100, 176, 1.0), (176, 176, 2.0))),
+        ("never calibrated (always bent)", trace((110, 110, 5.0), (110, 100, 1.0), (100, 110, 1.0))),
+    ],
+)
+def test_never_counts(name, angles):
+    c, events = run(angles)
+    assert c.count == 0, name
+    assert not [e for e in events if e.kind == "rep"]
+
+
+def test_walking_in_and_out_never_counts():
+    # walking: person flickers in and out of view with angles that swing (legs)
+    angles = trace((170, 150, 0.5), (150, 170, 0.5)) * 4 + trace((176, 176, 1.0)) + trace((176, 100, 0.5))
+    present = [True] * len(angles)
+    present[-3:] = [False] * 3  # walks out while bending down to pick something up
+    c, events = run(angles, present)
+    assert c.count == 0
+    assert c.phase == Phase.AWAY
+
+
+def test_rep_interrupted_by_leaving_is_abandoned():
+    angles = trace((176, 176, 1.5), (176, 100, 1.2)) + [None] * 20 + trace((176, 176, 1.0))
+    c, events = run(angles)
+    assert c.count == 0
+    assert any(e.kind == "abandoned" for e in events)
+
+
+def test_depth_fraction_goes_from_zero_standing_to_one_at_target():
+    c = RepCounter()
+    for i, a in enumerate(trace((176, 176, 1.5))):
+        c.update(a, True, i / FPS)
+    assert c.depth == 0.0
+    t = 2.0
+    for a in np.linspace(176, 148, 20):
+        c.update(float(a), True, t)
+        t += 1 / FPS
+    assert 0.3 < c.depth < 0.7
+    for a in np.linspace(148, 115, 20):
+        c.update(float(a), True, t)
+        t += 1 / FPS
+    assert c.depth == 1.0
+
+
+def test_configurable_target_depth():
+    angles = trace((176, 176, 1.5), *rep(105) * 2)
+    deep, _ = run(angles, settings=RepSettings(target_angle_deg=100))
+    default, _ = run(angles)
+    assert deep.count == 0 and default.count == 2
+
+
+def test_refractory_period_blocks_immediate_second_descent():
+    s = RepSettings(refractory_s=2.0)
+    angles = trace((176, 176, 1.5), (176, 100, 1.0), (100, 176, 0.8), (176, 100, 0.6), (100, 176, 0.8), (176, 176, 1))
+    c, _ = run(angles, settings=s)
+    assert c.count == 1
+
+
+def test_reset_set_keeps_calibration():
+    c, _ = run(trace((176, 176, 1.5), *rep()))
+    assert c.count == 1
+    c.reset_set()
+    assert c.count == 0 and c.best_deg is None and c.standing_deg is not None
