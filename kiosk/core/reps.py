@@ -20,7 +20,7 @@ class RepSettings:
     min_rep_s: float = 0.8  # faster "reps" are noise or flailing
     max_rep_s: float = 12.0  # slower ones are someone bending over to tie a shoe
     refractory_s: float = 0.4  # after a count, no new descent for this long
-    calibrate_s: float = 0.6  # stand steadily this long before the first rep can start
+    calibrate_s: float = 0.2  # stand upright this long before the first rep can start
     max_gap_s: float = 0.7  # an angle missing longer than this abandons the current rep
     smooth_tau_s: float = 0.08  # exponential smoothing time constant
     min_standing_deg: float = 150.0  # a "standing" angle below this is not trusted as standing
@@ -101,11 +101,11 @@ class RepCounter:
         if self.phase == Phase.CALIBRATING:
             self._calib_min = min(self._calib_min, a)
             self._calib_max = max(self._calib_max, a)
-            steady = self._calib_max - self._calib_min <= 8.0
+            steady = self._calib_max - self._calib_min <= 12.0
             if a < s.min_standing_deg or not steady:
                 self._t_calib, self._calib_min, self._calib_max = t, a, a  # still getting into position
             elif t - self._t_calib >= s.calibrate_s:
-                self.standing_deg = (self._calib_min + self._calib_max) / 2
+                self.standing_deg = self._calib_max
                 self.phase = Phase.STANDING
             self.depth = 0.0
             return events
@@ -116,8 +116,10 @@ class RepCounter:
 
         if self.phase == Phase.STANDING:
             if a >= stand - s.up_margin_deg:
-                # follow slow changes of posture (or the estimate) while standing
-                self.standing_deg = stand + 0.02 * (a - stand)
+                # Follow the person's posture while standing: quickly up to a taller stance, slowly
+                # down (a slouch must not turn a shallow bend into a "rep").
+                rate = 0.3 if a > stand else 0.02
+                self.standing_deg = stand + rate * (a - stand)
             if a < stand - s.start_drop_deg and t >= self._t_refractory:
                 self.phase = Phase.DESCENDING
                 self._t_start = t

@@ -19,7 +19,7 @@ import numpy as np
 
 # Body proportions as fractions of standing height (Drillis & Contini), used to place search bands.
 _HIP_BAND = (0.33, 0.72)  # rows above the feet where the seat (most posterior point) is looked for
-_THIGH_BAND = (0.12, 0.42)  # fraction of the seat-to-floor distance below the seat: back of the thigh
+_CALF_FRAC = 0.17  # top of the calf bulge above the feet, as a fraction of standing height
 _TORSO_BAND = (0.18, 0.62)  # fraction of the seat-to-head distance along the torso: the back
 
 
@@ -285,7 +285,7 @@ class BackgroundModel:
             return fg
         self._last_span = span
         x0, y0, x1, _y1 = span
-        pad = max(2, (x1 - x0) // 3)
+        pad = 2  # still body parts lie under the span of the moving ones; walls beside them do not
         x0, x1 = max(0, x0 - pad), min(fg.shape[1], x1 + pad)
         y0 = max(0, y0 - pad)
         fg = fg.copy()
@@ -365,6 +365,16 @@ class HipEstimator:
             tr.standing_height_px = max(tr.standing_height_px, float(height_px))
         if x0 <= s.edge_margin_px or x1 >= w - s.edge_margin_px:
             return Observation(True, None, 0.0, "partly out of view", person, k, bbox=bbox)
+        # Bridge horizontal bands where clothing matches the scene (a dark skirting board behind
+        # dark trousers): a pixel with body both above and below within `gap` rows is body.
+        gap = max(2, h // 40)
+        sub = person[y0:y1, x0:x1]
+        above = sub.copy()
+        below = sub.copy()
+        for _ in range(gap):
+            above[1:] |= above[:-1]
+            below[:-1] |= below[1:]
+        sub |= above & below
         return self._angle(person, x0, y0, x1, y1, bbox)
 
     # -- person -> hip angle ---------------------------------------------------------------------
@@ -400,14 +410,17 @@ class HipEstimator:
             tr.facing = -1
         facing = tr.facing
         if facing == 0:
-            # Nobody has hinged yet: the toes point forward, so the feet rows reach further to the front.
-            toe_front = float(last[foot_rows[: hgt].nonzero()[0]].max() if False else 0)
-            del toe_front
+            # Nobody has hinged yet: the toes point forward, so the feet reach further to the front
+            # of the shins than the heels reach behind them.
             fr = slice(max(0, feet_y - max(2, hgt // 14)), feet_y + 1)
-            leg = slice(max(0, feet_y - hgt // 4), max(1, feet_y - hgt // 8))
-            ahead = float(np.mean(last[fr])) - float(np.mean(last[leg][last[leg] >= 0]))
-            behind = float(np.mean(first[leg][first[leg] >= 0])) - float(np.mean(first[fr]))
-            facing = 1 if ahead >= behind else -1
+            shin = slice(max(0, feet_y - hgt // 4), max(1, feet_y - hgt // 8))
+            ok_f, ok_s = has[fr], has[shin]
+            if ok_f.any() and ok_s.any():
+                ahead = float(last[fr][ok_f].max()) - float(np.median(last[shin][ok_s]))
+                behind = float(np.median(first[shin][ok_s])) - float(first[fr][ok_f].min())
+                facing = 1 if ahead >= behind else -1
+            else:
+                facing = 1
         # Posterior edge per row: smallest x when facing +x.
         back = np.where(has, first if facing > 0 else (wid - 1 - last), np.iinfo(np.int32).max // 2)
         # 1) the seat: most posterior point in the hip band
@@ -420,17 +433,31 @@ class HipEstimator:
         seat_rows = np.flatnonzero(band <= best + 0.5) + lo
         seat_y = float(np.median(seat_rows))
         seat_b = float(best)
-        # 2) back of the thigh below the seat
+        # 2) the thigh: from the seat to the back of the knee. The shins stay near vertical in a
+        # hinge, so the knee sits at a nearly fixed height above the feet.
         drop = feet_y - seat_y
-        ty0 = int(seat_y + _THIGH_BAND[0] * drop)
-        ty1 = int(seat_y + _THIGH_BAND[1] * drop) + 1
-        tyy = np.arange(ty0, min(ty1, hgt))
-        tyy = tyy[has[tyy]]
-        thigh = _fit_line(tyy.astype(np.float64), back[tyy].astype(np.float64))
-        if thigh is None:
+        # The back of the knee is the most anterior point of the posterior edge between the seat
+        # and the calf (the crease when knees bend, the hollow between hamstring and calf when not).
+        r0 = int(seat_y + 0.2 * drop)
+        r1 = int(feet_y - _CALF_FRAC * stand_h)
+        if r1 - r0 < 3:
+            r0, r1 = int(seat_y + 0.2 * drop), int(seat_y + 0.6 * drop)
+        rows_k = np.arange(max(0, r0), min(hgt, r1))
+        rows_k = rows_k[has[rows_k]]
+        if rows_k.size < 2:
             return no("thigh not visible", facing)
-        ta, _tb, t_rms = thigh
-        thigh_dir = np.array([ta, 1.0]) / math.hypot(ta, 1.0)  # (back-axis, down)
+        kb = back[rows_k]
+        knee_y = int(np.median(rows_k[kb >= kb.max() - 0.5]))
+        krows = np.arange(max(0, knee_y - 1), min(hgt, knee_y + 2))
+        krows = krows[has[krows]]
+        if krows.size == 0:
+            return no("thigh not visible", facing)
+        knee_b = float(np.median(back[krows]))
+        tvec = np.array([knee_b - seat_b, knee_y - seat_y], dtype=np.float64)
+        thigh_len_px = float(math.hypot(*tvec))
+        thigh_dir = tvec / thigh_len_px
+        ta = tvec[0] / tvec[1]
+        t_rms = float(np.std(back[krows])) / 2
         # 3) the back above the seat: sample the edge perpendicular to the torso direction
         bxs = xs if facing > 0 else (wid - 1 - xs)  # posterior axis: smaller = further back
         seat = np.array([seat_b, seat_y])
@@ -469,15 +496,14 @@ class HipEstimator:
         angle = math.degrees(math.acos(cosang))
         rms = max(t_rms, torso[2])
         confidence = float(max(0.0, min(1.0, 1.5 - rms / 1.5)))
-        if angle < 30.0 or abs(ta) > 1.2:
+        if angle < 30.0 or abs(ta) > 2.5:
             return no("pose not a hip hinge", facing)
 
         def to_frame(bx: float, y: float) -> tuple[float, float]:
             x = bx if facing > 0 else wid - 1 - bx
             return ((x + x0 + 0.5) * k, (y + y0 + 0.5) * k)
 
-        thigh_len = 0.46 * drop
-        knee = seat + thigh_dir * thigh_len / thigh_dir[1] * thigh_dir[1]
+        knee = seat + thigh_dir * thigh_len_px
         shoulder = seat + u * 0.75 * torso_len
         return Observation(
             True,
