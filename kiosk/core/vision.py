@@ -120,15 +120,22 @@ def _fit_line(u: np.ndarray, v: np.ndarray) -> tuple[float, float, float] | None
     """Least-squares v = a*u + b with one pass of outlier rejection. Returns (a, b, rms) or None."""
     if u.size < 4:
         return None
+    a = b = rms = 0.0
     for _ in range(2):
-        a, b = np.polyfit(u, v, 1)
+        um, vm = u.mean(), v.mean()
+        du = u - um
+        var = float(du @ du)
+        if var <= 1e-9:
+            return None
+        a = float(du @ (v - vm)) / var
+        b = float(vm - a * um)
         res = v - (a * u + b)
-        rms = float(np.sqrt(np.mean(res * res)))
+        rms = float(np.sqrt(res @ res / res.size))
         keep = np.abs(res) <= max(2.5 * rms, 1.0)
         if keep.all() or keep.sum() < 4:
             break
         u, v = u[keep], v[keep]
-    return float(a), float(b), rms
+    return a, b, rms
 
 
 class BackgroundModel:
@@ -205,46 +212,57 @@ class BackgroundModel:
         ref = bg * a + b
         np.minimum(ref, 255.0, out=ref)
         diff = img - ref
-        thr = s.diff_threshold + s.diff_relative * ref
-        fg = np.abs(diff) > thr
+        fg = np.abs(diff) - s.diff_relative * ref > s.diff_threshold
+        # Learn where nobody is (slow drift), never under the person.
+        keep = _shift_or(fg if person_mask is None else (fg | person_mask))
+        cur = (img - b) * (1.0 / a)
+        delta = cur - bg
+        delta[keep] = 0.0
+        delta *= s.learn_rate
+        bg += delta
+        ghost = np.zeros_like(fg)
+        rows = np.flatnonzero(fg.any(axis=1))
+        if rows.size:
+            cols = np.flatnonzero(fg.any(axis=0))
+            h, w = fg.shape
+            win = (slice(max(0, rows[0] - 1), min(h, rows[-1] + 2)), slice(max(0, cols[0] - 1), min(w, cols[-1] + 2)))
+            self._clean_window(fg[win], img[win], ref[win], diff[win], cur[win], bg[win], ghost[win], win[0].start)
+        fg = self._boot_logic(fg, cur, ghost)
+        self._fg_prev = fg
+        return fg
+
+    def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int) -> None:
+        """Within the foreground's bounding box: drop shadows, absorb ghosts (arrays are views)."""
+        s = self._s
         # Shadows darken the background by a moderate ratio and keep its texture; a body replaces it.
         lo, hi = s.shadow_ratio
         shadow = fg & (diff < 0) & (img > lo * ref) & (img < hi * ref)
         if shadow.any():
-            # Texture check: a shadowed pixel's horizontal gradient scales with the ratio.
+            # Texture check: a shadowed pixel's horizontal gradient scales with the darkening ratio.
             gx_img = np.zeros_like(img)
             gx_ref = np.zeros_like(img)
             gx_img[:, 1:] = img[:, 1:] - img[:, :-1]
             gx_ref[:, 1:] = ref[:, 1:] - ref[:, :-1]
             ratio = img / np.maximum(ref, 1.0)
-            textured = np.abs(gx_img - ratio * gx_ref) > 0.5 * s.diff_threshold
-            shadow &= ~textured
+            shadow &= np.abs(gx_img - ratio * gx_ref) <= 0.5 * s.diff_threshold
             fg &= ~shadow
-        # Learn where nobody is (slow drift), never under the person.
-        keep = _shift_or(fg if person_mask is None else (fg | person_mask))
-        upd = ~keep
-        bg[upd] += s.learn_rate * ((img[upd] - self.offset) / self.gain - bg[upd])
         # Ghost absorption: a foreground pixel that looks like the background next to it is revealed
         # background (someone who stood there when the model started), not a person.
-        cur = (img - self.offset) / self.gain
-        near = np.zeros(img.shape, bool)
-        for sl_dst, sl_src in (
+        near = np.zeros(fg.shape, bool)
+        for dst, src in (
             ((slice(1, None), slice(None)), (slice(None, -1), slice(None))),
             ((slice(None, -1), slice(None)), (slice(1, None), slice(None))),
             ((slice(None), slice(1, None)), (slice(None), slice(None, -1))),
             ((slice(None), slice(None, -1)), (slice(None), slice(1, None))),
         ):
-            near[sl_dst] |= (~fg[sl_src]) & (np.abs(cur[sl_dst] - bg[sl_src]) < s.ghost_threshold)
-        ghost = fg & near
+            near[dst] |= ~fg[src] & (np.abs(cur[dst] - bg[src]) < s.ghost_threshold)
+        ghost |= fg & near
         if self._boot != "empty" and self._row_level is not None:
             # With someone's image still in the background, only wall-like pixels may be revealed wall.
-            ghost &= ~self._row_outliers(cur, 0)
+            ghost &= ~self._row_outliers(cur, y0)
         if ghost.any():
             bg[ghost] = cur[ghost]
             fg &= ~ghost
-        fg = self._boot_logic(fg, cur, ghost)
-        self._fg_prev = fg
-        return fg
 
     def _row_outliers(self, region: np.ndarray, y0: int) -> np.ndarray:
         """Pixels far from their row's typical background level (rows y0.. of the frame)."""
@@ -397,7 +415,8 @@ class HipEstimator:
         foot_rows = ys >= feet_y - max(2, hgt // 12)
         foot_x = float(xs[foot_rows].mean())
         d2 = (xs - foot_x) ** 2 + (ys - feet_y) ** 2.0
-        far = d2 >= np.percentile(d2, 97)
+        kth = int(d2.size * 0.97)
+        far = d2 >= np.partition(d2, kth)[kth]
         head_x = float(xs[far].mean())
         head_y = float(ys[far].mean())
         lean = head_x - foot_x
@@ -470,7 +489,7 @@ class HipEstimator:
         px = bxs - seat[0]
         py = ys - seat[1]
         torso = None
-        for _ in range(3):
+        for _ in range(2):
             n = np.array([u[1], -u[0]])  # normal pointing to the back side of the torso
             if n[0] > 0:
                 n = -n
@@ -478,12 +497,13 @@ class HipEstimator:
             sel = (along > _TORSO_BAND[0] * torso_len) & (along < _TORSO_BAND[1] * torso_len)
             if sel.sum() < 8:
                 return no("upper body not visible", facing)
-            a_sel = np.round(along[sel]).astype(np.int64)
+            a_sel = (along[sel] + 0.5).astype(np.int64)
             r_sel = px[sel] * n[0] + py[sel] * n[1]
-            order = np.lexsort((-r_sel, a_sel))
-            a_s, r_s = a_sel[order], r_sel[order]
-            firsts = np.concatenate(([True], a_s[1:] != a_s[:-1]))
-            torso = _fit_line(a_s[firsts].astype(np.float64), r_s[firsts].astype(np.float64))
+            # the back edge: the most posterior pixel at each step along the torso
+            edge = np.full(int(a_sel.max()) + 1, -np.inf)
+            np.maximum.at(edge, a_sel, r_sel)
+            steps = np.flatnonzero(np.isfinite(edge))
+            torso = _fit_line(steps.astype(np.float64), edge[steps])
             if torso is None:
                 return no("upper body not visible", facing)
             slope = torso[0]
