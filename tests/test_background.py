@@ -1,0 +1,89 @@
+"""Background model on hand-made frames: drift, exposure jumps, shadows, still people, re-learning."""
+
+import numpy as np
+
+from kiosk.core.vision import BackgroundModel, VisionSettings
+
+H, W = 120, 160
+
+
+def scene(seed=0):
+    rng = np.random.default_rng(seed)
+    wall = np.linspace(150, 200, H)[:, None] * np.ones((1, W))
+    wall[30:60, 20:50] = 90  # a poster
+    wall[90:, :] = 120  # floor
+    wall += rng.normal(0, 6, (H, W))  # fixed texture
+    return wall.astype(np.float32)
+
+
+def noisy(img, rng, sigma=2.0):
+    return np.clip(img + rng.normal(0, sigma, img.shape), 0, 255).astype(np.float32)
+
+
+def learn(bg_model, base, rng, n=20):
+    for _ in range(n):
+        fg = bg_model.apply(noisy(base, rng))
+    return fg
+
+
+def person(img, x0=70, x1=90, y0=20, y1=110, shade=40.0):
+    out = img.copy()
+    out[y0:y1, x0:x1] = shade
+    return out
+
+
+def test_empty_scene_has_no_foreground():
+    rng = np.random.default_rng(1)
+    m = BackgroundModel(VisionSettings())
+    fg = learn(m, scene(), rng)
+    assert fg.mean() < 0.002
+
+
+def test_slow_drift_and_exposure_jump_are_followed():
+    rng = np.random.default_rng(2)
+    m = BackgroundModel(VisionSettings())
+    base = scene()
+    learn(m, base, rng)
+    for k in range(100):  # slow drift to +10 %
+        fg = m.apply(noisy(base * (1 + 0.001 * k), rng))
+        assert fg.mean() < 0.01
+    fg = m.apply(noisy(np.clip(base * 1.1 * 1.25, 0, 255), rng))  # sudden auto-exposure jump
+    assert fg.mean() < 0.01
+    assert abs(m.gain - 1.1 * 1.25) < 0.08  # relative to the background first learnt
+
+
+def test_person_walking_in_is_foreground_and_shadow_is_not():
+    rng = np.random.default_rng(3)
+    m = BackgroundModel(VisionSettings())
+    base = scene()
+    learn(m, base, rng)
+    frame = person(base)
+    frame[100:112, 40:130] *= 0.7  # soft floor shadow around the feet
+    fg = m.apply(noisy(frame, rng))
+    body = fg[25:105, 72:88]
+    assert body.mean() > 0.95
+    shadow_only = np.concatenate([fg[100:112, 40:66].ravel(), fg[100:112, 94:130].ravel()])
+    assert shadow_only.mean() < 0.1
+
+
+def test_person_standing_still_for_60_s_is_not_absorbed():
+    rng = np.random.default_rng(4)
+    m = BackgroundModel(VisionSettings())
+    base = scene()
+    learn(m, base, rng)
+    still = person(base)
+    for _ in range(60 * 15):  # 60 s at 15 fps, with the person mask fed back like the estimator does
+        fg = m.apply(noisy(still, rng), person_mask=None)
+    assert fg[25:105, 72:88].mean() > 0.95
+    assert 0.95 * 90 * 20 <= fg.sum() <= 90 * 20 + 40  # the 20 x 90 px person and nothing else
+
+
+def test_relearn_forgets_the_old_background():
+    rng = np.random.default_rng(5)
+    m = BackgroundModel(VisionSettings())
+    learn(m, scene(0), rng)
+    moved = np.roll(scene(0), 40, axis=1)  # the camera was bumped: the poster moved
+    assert m.apply(noisy(moved, rng))[30:60, 20:90].mean() > 0.5
+    m.relearn()
+    fg = learn(m, moved, rng, 5)
+    assert fg.mean() < 0.002
