@@ -25,10 +25,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.core.pipeline import Pipeline  # noqa: E402
-from kiosk.replay import replay  # noqa: E402
 from kiosk.sim.library import benchmark_specs  # noqa: E402
 from kiosk.sim.scene import Scene, render_clip  # noqa: E402
+
+from kiosk.core.pipeline import Pipeline  # noqa: E402
+from kiosk.replay import replay  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CLIPS = ROOT.parent / "shared" / "clips"
@@ -266,9 +267,10 @@ def main() -> int:
     (OUT / "results.json").write_text(json.dumps(result, indent=2))
     s = syn
     print()
-    print("| measure (synthetic, %d clips, 320x240) | value |" % s["clips"])
+    print(f"| measure (synthetic, {s['clips']} clips, 320x240) | value |")
     print("|---|---|")
-    print(f"| hip angle MAE / p90 (standing + hinging frames) | {s['angle_mae_deg']:.2f} / {s['angle_p90_deg']:.2f} deg |")
+    mae, p90 = s["angle_mae_deg"], s["angle_p90_deg"]
+    print(f"| hip angle MAE / p90 (standing + hinging frames) | {mae:.2f} / {p90:.2f} deg |")
     print(f"| frames with an angle (standing + hinging) | {100 * s['angle_coverage']:.1f} % |")
     print(f"| presence correct (>{EDGE_S} s from entering/leaving) | {100 * s['presence_accuracy']:.2f} % |")
     print(f"| clips with the exact rep count | {100 * s['exact_count_rate']:.1f} % |")
@@ -284,7 +286,8 @@ def main() -> int:
     for r in real:
         print(
             f"| real `{r['clip']}` ({r['size']}): reps / hand count; vs MediaPipe MAE, median | "
-            f"{r['reps']} / {r['hand_count']}; {r['vs_mediapipe_mae_deg']:.1f}, {r['vs_mediapipe_median_deg']:.1f} deg |"
+            f"{r['reps']} / {r['hand_count']}; "
+            f"{r['vs_mediapipe_mae_deg']:.1f}, {r['vs_mediapipe_median_deg']:.1f} deg |"
         )
     print(f"\nplots and results.json in {OUT.relative_to(ROOT)}/")
     return 0

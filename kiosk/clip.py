@@ -21,7 +21,10 @@ def load_clip(path: str | Path) -> tuple[np.ndarray, float]:
     if p.is_dir():
         raise ClipError(f"{p}: is a directory, not a clip - give the .npz file")
     if not zipfile.is_zipfile(p):
-        raise ClipError(f"{p}: not an .npz archive (or it is truncated) - save clips with numpy.savez(path, frames=..., fps=...)")
+        raise ClipError(
+            f"{p}: not an .npz archive (or it is truncated)"
+            " - save clips with numpy.savez(path, frames=..., fps=...)"
+        )
     try:
         with np.load(p, allow_pickle=False) as data:
             keys = set(data.files)

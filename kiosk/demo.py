@@ -60,7 +60,9 @@ def _window(scene, pipe: Pipeline, duration_s: float) -> int:
     t0 = time.monotonic()
     while True:
         for ev in pygame.event.get():
-            if ev.type == pygame.QUIT or (ev.type == pygame.KEYDOWN and ev.key in (pygame.K_ESCAPE, pygame.K_q)):
+            if ev.type == pygame.QUIT or (
+                ev.type == pygame.KEYDOWN and ev.key in (pygame.K_ESCAPE, pygame.K_q)
+            ):
                 pygame.quit()
                 return 0
             if ev.type == pygame.KEYDOWN and ev.key == pygame.K_r:

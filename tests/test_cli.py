@@ -52,7 +52,10 @@ def bad_clips(tmp):
         "missing fps": (_save(tmp / "b.npz", frames=_frames()), "missing fps"),
         "float frames": (_save(tmp / "c.npz", frames=_frames().astype(np.float32), fps=15.0), "float32"),
         "colour frames": (_save(tmp / "d.npz", frames=np.zeros((3, 20, 40, 3), np.uint8), fps=15.0), "shape"),
-        "zero frames": (_save(tmp / "e.npz", frames=np.zeros((0, 120, 160), np.uint8), fps=15.0), "zero frames"),
+        "zero frames": (
+            _save(tmp / "e.npz", frames=np.zeros((0, 120, 160), np.uint8), fps=15.0),
+            "zero frames",
+        ),
         "tiny frames": (_save(tmp / "f.npz", frames=np.zeros((3, 4, 4), np.uint8), fps=15.0), "outside"),
         "zero fps": (_save(tmp / "g.npz", frames=_frames(), fps=0.0), "fps"),
         "absurd fps": (_save(tmp / "h.npz", frames=_frames(), fps=5000.0), "fps"),
@@ -61,10 +64,25 @@ def bad_clips(tmp):
     }
 
 
-@pytest.mark.parametrize("case", [
-    "missing file", "directory", "not an npz", "truncated", "missing frames", "missing fps", "float frames",
-    "colour frames", "zero frames", "tiny frames", "zero fps", "absurd fps", "nan fps", "fps array",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing file",
+        "directory",
+        "not an npz",
+        "truncated",
+        "missing frames",
+        "missing fps",
+        "float frames",
+        "colour frames",
+        "zero frames",
+        "tiny frames",
+        "zero fps",
+        "absurd fps",
+        "nan fps",
+        "fps array",
+    ],
+)
 def test_replay_bad_input_is_one_line_exit_2(tmp_path, capsys, case):
     path, words = bad_clips(tmp_path)[case]
     code = main(["replay", path])

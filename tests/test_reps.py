@@ -45,7 +45,7 @@ def test_standing_calibration_then_reps_count():
 
 def test_rep_is_counted_within_half_a_second_of_standing_up():
     angles = trace((176, 176, 1.5), (176, 100, 1.2), (100, 100, 0.3), (100, 176, 1.0), (176, 176, 1.0))
-    c, events = run(angles)
+    _c, events = run(angles)
     back_up_t = (1.5 + 1.2 + 0.3 + 1.0) - 12 / 76 * 1.0  # time the trace crosses standing - 12 deg
     rep_t = next(e.t for e in events if e.kind == "rep")
     assert 0 <= rep_t - back_up_t <= 0.5
@@ -56,8 +56,14 @@ def test_rep_is_counted_within_half_a_second_of_standing_up():
     [
         ("standing still", trace((176, 176, 60.0))),
         ("partial reps", trace((176, 176, 1.5), *rep(140) * 5)),
-        ("jitter around the target", trace((176, 176, 1.5), (176, 125, 1.0), *[(125, 117, 0.1), (117, 125, 0.1)] * 20)),
-        ("jitter around the start threshold", trace((176, 176, 1.5), *[(176, 158, 0.1), (158, 176, 0.1)] * 30)),
+        (
+            "jitter around the target",
+            trace((176, 176, 1.5), (176, 125, 1.0), *[(125, 117, 0.1), (117, 125, 0.1)] * 20),
+        ),
+        (
+            "jitter around the start threshold",
+            trace((176, 176, 1.5), *[(176, 158, 0.1), (158, 176, 0.1)] * 30),
+        ),
         ("too fast to be a rep", trace((176, 176, 1.5), (176, 100, 0.2), (100, 176, 0.2), (176, 176, 1.0))),
         ("arrives bent over and stands up", trace((100, 100, 1.0), (100, 176, 1.0), (176, 176, 2.0))),
         ("never calibrated (always bent)", trace((110, 110, 5.0), (110, 100, 1.0), (100, 110, 1.0))),
@@ -74,7 +80,7 @@ def test_walking_in_and_out_never_counts():
     angles = trace((170, 150, 0.5), (150, 170, 0.5)) * 4 + trace((176, 176, 1.0)) + trace((176, 100, 0.5))
     present = [True] * len(angles)
     present[-3:] = [False] * 3  # walks out while bending down to pick something up
-    c, events = run(angles, present)
+    c, _events = run(angles, present)
     assert c.count == 0
     assert c.phase == Phase.AWAY
 
@@ -111,7 +117,9 @@ def test_configurable_target_depth():
 
 def test_refractory_period_blocks_immediate_second_descent():
     s = RepSettings(refractory_s=2.0)
-    angles = trace((176, 176, 1.5), (176, 100, 1.0), (100, 176, 0.8), (176, 100, 0.6), (100, 176, 0.8), (176, 176, 1))
+    angles = trace(
+        (176, 176, 1.5), (176, 100, 1.0), (100, 176, 0.8), (176, 100, 0.6), (100, 176, 0.8), (176, 176, 1)
+    )
     c, _ = run(angles, settings=s)
     assert c.count == 1
 

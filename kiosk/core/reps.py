@@ -134,7 +134,9 @@ class RepCounter:
                 dur = t - self._t_start
                 if self.phase == Phase.BOTTOM and s.min_rep_s <= dur <= s.max_rep_s:
                     self.count += 1
-                    self.best_deg = self._deepest if self.best_deg is None else min(self.best_deg, self._deepest)
+                    self.best_deg = (
+                        self._deepest if self.best_deg is None else min(self.best_deg, self._deepest)
+                    )
                     self._t_refractory = t + s.refractory_s
                     events.append(RepEvent("rep", t, self.count, self._deepest, dur))
                 self.phase = Phase.STANDING

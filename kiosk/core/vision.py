@@ -13,7 +13,7 @@ kettlebell hang in front of the body and never touch those two edges.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -202,10 +202,7 @@ class BackgroundModel:
             y = gi[sample]
             xm, ym = float(x.mean()), float(y.mean())
             var = float(((x - xm) ** 2).mean())
-            if var > 25.0:
-                a = float(((x - xm) * (y - ym)).mean()) / var
-            else:
-                a = ym / max(xm, 1.0)
+            a = float(((x - xm) * (y - ym)).mean()) / var if var > 25.0 else ym / max(xm, 1.0)
             a = min(max(a, 0.4), 2.5)
             b = ym - a * xm
         self.gain, self.offset = a, b
@@ -225,8 +222,13 @@ class BackgroundModel:
         if rows.size:
             cols = np.flatnonzero(fg.any(axis=0))
             h, w = fg.shape
-            win = (slice(max(0, rows[0] - 1), min(h, rows[-1] + 2)), slice(max(0, cols[0] - 1), min(w, cols[-1] + 2)))
-            self._clean_window(fg[win], img[win], ref[win], diff[win], cur[win], bg[win], ghost[win], win[0].start)
+            win = (
+                slice(max(0, rows[0] - 1), min(h, rows[-1] + 2)),
+                slice(max(0, cols[0] - 1), min(w, cols[-1] + 2)),
+            )
+            self._clean_window(
+                fg[win], img[win], ref[win], diff[win], cur[win], bg[win], ghost[win], win[0].start
+            )
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
         return fg
@@ -541,4 +543,3 @@ class HipEstimator:
 
 
 __all__ = ["BackgroundModel", "HipEstimator", "Observation", "VisionSettings"]
-
