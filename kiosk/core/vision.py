@@ -20,7 +20,12 @@ import numpy as np
 # Body proportions as fractions of standing height (Drillis & Contini), used to place search bands.
 _HIP_BAND = (0.33, 0.72)  # rows above the feet where the seat (most posterior point) is looked for
 _CALF_FRAC = 0.17  # top of the calf bulge above the feet, as a fraction of standing height
-_TORSO_BAND = (0.18, 0.62)  # fraction of the seat-to-head distance along the torso: the back
+_TORSO_BAND = (0.18, 0.62)
+# Surfaces are not bones: glutes stick out further back than the back of the knee, so the edge lines
+# read a few degrees more closed than the joints. Standing tall (what the calibration asks for) is
+# taken to be this angle, and the difference corrects every reading for this person (within limits).
+STANDING_REF_DEG = 177.0
+MAX_CORRECTION_DEG = 10.0  # fraction of the seat-to-head distance along the torso: the back
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,9 @@ class VisionSettings:
     """Tuning of the estimator. Defaults suit a person 2.5-4 m from a Pi camera at hip height."""
 
     analysis_max_px: int = 320  # frames whose longer side exceeds this are downsampled by an integer factor
-    diff_threshold: float = 16.0  # gray levels (after gain compensation) that make a pixel foreground
-    diff_relative: float = 0.06  # plus this fraction of the background level (bright walls are noisier)
+    diff_threshold: float = 9.0  # gray levels (after tone compensation) that make a pixel foreground
+    noise_factor: float = 3.5  # ... or this many times the measured noise, whichever is larger
+    diff_relative: float = 0.03  # plus this fraction of the background level (bright walls are noisier)
     shadow_ratio: tuple[float, float] = (0.55, 0.9)  # darker-than-background ratios treated as shadow
     learn_rate: float = 0.04  # background update per frame where nobody is
     ghost_threshold: float = 10.0  # revealed background matching its neighbours is absorbed (gray levels)
@@ -60,6 +66,8 @@ class _Track:
     standing_height_px: float = 0.0
     facing: int = 0
     facing_votes: float = 0.0
+    floor_y: float = -1.0  # lowest silhouette row seen (analysis px), the feet
+    standing_reading_deg: float = 0.0  # what the edges read while this person stands upright
 
 
 def _shift_or(m: np.ndarray) -> np.ndarray:
@@ -153,6 +161,7 @@ class BackgroundModel:
         self._fg_prev: np.ndarray | None = None
         self.gain = 1.0
         self.offset = 0.0
+        self.noise = 2.0  # gray levels, robust estimate of per-pixel noise against the background
         # Start-up without an empty room: pixels never seen as empty are "unverified" and are judged
         # against their row's background level instead (works on a plain wall, not on a busy one).
         self._unverified: np.ndarray | None = None
@@ -185,7 +194,7 @@ class BackgroundModel:
             self._quiet_frames = 0
             self._frame_no = 0
             self._last_span = None
-            self.gain, self.offset = 1.0, 0.0
+            self.gain, self.offset, self.noise = 1.0, 0.0, 2.0
             return self._fg_prev.copy()
         self._frame_no += 1
         bg = self._bg
@@ -205,11 +214,14 @@ class BackgroundModel:
             a = float(((x - xm) * (y - ym)).mean()) / var if var > 25.0 else ym / max(xm, 1.0)
             a = min(max(a, 0.4), 2.5)
             b = ym - a * xm
+            # Noise (sensor noise, texture shimmer, 1-px camera shake) sets the threshold.
+            res = np.abs(y - (a * x + b))
+            self.noise = 0.9 * self.noise + 0.1 * 1.4826 * float(np.median(res))
         self.gain, self.offset = a, b
         ref = bg * a + b
         np.minimum(ref, 255.0, out=ref)
         diff = img - ref
-        fg = np.abs(diff) - s.diff_relative * ref > s.diff_threshold
+        fg = np.abs(diff) - s.diff_relative * ref > max(s.diff_threshold, s.noise_factor * self.noise)
         # Learn where nobody is (slow drift), never under the person.
         keep = _shift_or(fg if person_mask is None else (fg | person_mask))
         cur = (img - b) * (1.0 / a)
@@ -248,8 +260,11 @@ class BackgroundModel:
             ratio = img / np.maximum(ref, 1.0)
             shadow &= np.abs(gx_img - ratio * gx_ref) <= 0.5 * s.diff_threshold
             fg &= ~shadow
-        # Ghost absorption: a foreground pixel that looks like the background next to it is revealed
-        # background (someone who stood there when the model started), not a person.
+        if self._boot == "empty":
+            return
+        # Ghost absorption, only while someone may have been in view at start: a foreground pixel
+        # that looks like the background next to it is revealed background, not a person. (Once the
+        # empty room is known it would eat into clothing that matches the wall, so it stops.)
         near = np.zeros(fg.shape, bool)
         for dst, src in (
             ((slice(1, None), slice(None)), (slice(None, -1), slice(None))),
@@ -385,6 +400,10 @@ class HipEstimator:
             tr.standing_height_px = max(tr.standing_height_px, float(height_px))
         if x0 <= s.edge_margin_px or x1 >= w - s.edge_margin_px:
             return Observation(True, None, 0.0, "partly out of view", person, k, bbox=bbox)
+        # The feet stay on the floor: a silhouette that stops well above it has lost its legs.
+        tr.floor_y = max(float(y1 - 1), tr.floor_y - 0.002 * h)
+        if y1 - 1 < tr.floor_y - 0.12 * tr.standing_height_px:
+            return Observation(True, None, 0.0, "legs not visible", person, k, bbox=bbox)
         # Bridge horizontal bands where clothing matches the scene (a dark skirting board behind
         # dark trousers): a pixel with body both above and below within `gap` rows is body.
         gap = max(2, h // 40)
@@ -505,6 +524,9 @@ class HipEstimator:
             edge = np.full(int(a_sel.max()) + 1, -np.inf)
             np.maximum.at(edge, a_sel, r_sel)
             steps = np.flatnonzero(np.isfinite(edge))
+            band_steps = (_TORSO_BAND[1] - _TORSO_BAND[0]) * torso_len
+            if steps.size < 0.6 * band_steps:
+                return no("upper body not visible", facing)
             torso = _fit_line(steps.astype(np.float64), edge[steps])
             if torso is None:
                 return no("upper body not visible", facing)
@@ -515,7 +537,15 @@ class HipEstimator:
                 break
         assert torso is not None
         cosang = float(np.clip(u[0] * thigh_dir[0] + u[1] * thigh_dir[1], -1.0, 1.0))
-        angle = math.degrees(math.acos(cosang))
+        raw = math.degrees(math.acos(cosang))
+        if hgt > 2.2 * wid and raw > 150.0:  # upright: learn this person's standing reading
+            if tr.standing_reading_deg <= 0:
+                tr.standing_reading_deg = raw
+            tr.standing_reading_deg += 0.05 * (raw - tr.standing_reading_deg)
+        corr = 0.0
+        if tr.standing_reading_deg > 0:
+            corr = min(MAX_CORRECTION_DEG, max(-MAX_CORRECTION_DEG, STANDING_REF_DEG - tr.standing_reading_deg))
+        angle = min(180.0, raw + corr)
         rms = max(t_rms, torso[2])
         confidence = float(max(0.0, min(1.0, 1.5 - rms / 1.5)))
         if angle < 30.0 or abs(ta) > 2.5:

@@ -41,11 +41,15 @@ def _timeline(rng, full, partial, *, in_view=False, fidget=False) -> tuple[Segme
     return tuple(seq)
 
 
-def _body(rng: np.random.Generator, *, close_to: float | None = None) -> BodyShape:
-    top = float(rng.choice([25, 45, 70, 110, 150, 200]))
-    legs = float(rng.choice([20, 35, 60, 90]))
-    if close_to is not None:  # clothing within ~15 gray levels of the wall: holes in the mask
-        top = float(np.clip(close_to + rng.uniform(-15, 15), 0, 255))
+def _body(rng: np.random.Generator, wall: float, floor: float, *, close: bool) -> BodyShape:
+    """Clothing that stands out from wall and floor by >= 40 gray levels; with `close`, a top within
+    15 gray levels of the wall (the mask gets holes there)."""
+    if close:
+        top = float(np.clip(wall + rng.uniform(-15, 15), 0, 255))
+    else:
+        choices = [v for v in (25, 45, 70, 100, 200, 230) if abs(v - wall) >= 40]
+        top = float(rng.choice(choices))
+    legs = float(rng.choice([v for v in (20, 35, 60, 230) if abs(v - wall) >= 40 and abs(v - floor) >= 40]))
     return BodyShape(
         height_m=float(rng.uniform(1.55, 1.95)),
         build=float(rng.uniform(0.85, 1.25)),
@@ -69,7 +73,9 @@ def benchmark_specs() -> list[SceneSpec]:
         full = 0 if zero else int(rng.integers(3, 9))
         partial = int(rng.integers(1, 4)) if zero else int(rng.integers(0, 3))
         background = "plain" if (in_view or rng.random() < 0.3) else "textured"
-        body = _body(rng, close_to=160.0 if (hard and k % 2 == 0) else None)
+        wall = float(rng.uniform(120, 200))
+        floor = float(rng.uniform(90, 170))
+        body = _body(rng, wall, floor, close=hard and k % 2 == 0)
         spec = SceneSpec(
             seed=1000 + k,
             width_px=180 if portrait else 320,
@@ -87,6 +93,8 @@ def benchmark_specs() -> list[SceneSpec]:
             passerby=hard and k % 2 == 1,
             timeline=_timeline(rng, full, partial, in_view=in_view, fidget=zero),
             mark_x=float(rng.uniform(0.4, 0.6)),
+            wall_shade=wall,
+            floor_shade=floor,
             label="",
         )
         bits = ["hard" if hard else "easy"]
@@ -104,7 +112,6 @@ def benchmark_specs() -> list[SceneSpec]:
             bits.append("passerby")
         bits.append(f"{k:02d}")
         specs.append(replace(spec, label="-".join(bits)))
-    # The wall shade near the clothing is what makes a "close shade" clip hard: set it per scene.
     return specs
 
 

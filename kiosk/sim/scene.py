@@ -60,6 +60,8 @@ class SceneSpec:
     passerby: bool = False  # a smaller person walking past behind
     timeline: tuple[Segment, ...] = ()
     mark_x: float = 0.5
+    wall_shade: float = 165.0
+    floor_shade: float = 130.0
     label: str = ""
 
 
@@ -206,8 +208,8 @@ class Scene:
         rng = np.random.default_rng(spec.seed * 7919 + 13)
         H, W = spec.height_px, spec.width_px
         wb = int(self.wall_base_y)
-        wall_level = rng.uniform(120, 200)
-        floor_level = rng.uniform(90, 170)
+        wall_level = spec.wall_shade
+        floor_level = spec.floor_shade
         img = np.empty((H, W), np.float32)
         yy = np.arange(H, dtype=np.float32)[:, None]
         img[:] = wall_level * (0.9 + 0.15 * yy / H)  # light from above
