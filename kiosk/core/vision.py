@@ -238,19 +238,28 @@ class BackgroundModel:
                 slice(max(0, rows[0] - 1), min(h, rows[-1] + 2)),
                 slice(max(0, cols[0] - 1), min(w, cols[-1] + 2)),
             )
+            # Floor shadows lie around the feet: look for them only near the bottom of the person.
+            if person_mask is not None and person_mask.any():
+                prow = np.flatnonzero(person_mask.any(axis=1))
+                floor_from = int(prow[-1] - 0.15 * (prow[-1] - prow[0]))
+            else:
+                floor_from = int(0.65 * h)
             self._clean_window(
-                fg[win], img[win], ref[win], diff[win], cur[win], bg[win], ghost[win], win[0].start
+                fg[win], img[win], ref[win], diff[win], cur[win], bg[win], ghost[win], win[0].start, floor_from
             )
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
         return fg
 
-    def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int) -> None:
+    def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int, floor_from: int) -> None:
         """Within the foreground's bounding box: drop shadows, absorb ghosts (arrays are views)."""
         s = self._s
         # Shadows darken the background by a moderate ratio and keep its texture; a body replaces it.
+        # Mid-grey clothing on a light wall has the same ratio, so only floor rows near the feet
+        # are searched (a faint wall shadow stays under the threshold anyway).
         lo, hi = s.shadow_ratio
         shadow = fg & (diff < 0) & (img > lo * ref) & (img < hi * ref)
+        shadow[: max(0, floor_from - y0)] = False
         if shadow.any():
             # Texture check: a shadowed pixel's horizontal gradient scales with the darkening ratio.
             gx_img = np.zeros_like(img)
