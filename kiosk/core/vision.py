@@ -270,7 +270,7 @@ class BackgroundModel:
             gx_img[:, 1:] = img[:, 1:] - img[:, :-1]
             gx_ref[:, 1:] = ref[:, 1:] - ref[:, :-1]
             ratio = img / np.maximum(ref, 1.0)
-            shadow &= np.abs(gx_img - ratio * gx_ref) <= 0.5 * s.diff_threshold
+            shadow &= np.abs(gx_img - ratio * gx_ref) <= 4.0 + 3.5 * self.noise  # gradient noise ~ 1.4 sigma
             fg &= ~shadow
         if self._boot == "empty":
             return
