@@ -138,6 +138,7 @@ def capsule(
     shade: float,
     cover: np.ndarray | None = None,
     wobble: float = 0.0,
+    folds: float = 0.0,
 ) -> None:
     """Draw an anti-aliased tapered capsule from p0 (radius r0) to p1 (radius r1) into img."""
     h, w = img.shape
@@ -160,6 +161,10 @@ def capsule(
         r = r + wobble * np.sin(t * 17.0 + p0[0] * 0.1) * np.sin(t * 5.0)
     c = np.clip(r - d + 0.5, 0.0, 1.0)
     win = img[y0:y1, x0:x1]
+    if folds:
+        # cloth folds and light from above: the shade varies along and across the limb
+        across = (d / max(r0, r1, 1.0)) if ll >= 1e-9 else 0.0
+        shade = shade * (1.0 + folds * (0.6 * np.sin(t * 11.0 + p0[1] * 0.05) - 0.4 * across))
     win += c * (shade - win)
     if cover is not None:
         np.maximum(cover[y0:y1, x0:x1], c, out=cover[y0:y1, x0:x1])
@@ -194,7 +199,7 @@ def render_body(
     # near leg: glutes, thigh, calf, shin, foot
     hip = j["hip"]
     seat = (hip[0] - f * 0.012 * H, hip[1] + 0.01 * H)
-    capsule(img, hip, j["knee"], 0.058 * H * b + loose, 0.037 * H * b, legs, cover, wob)
+    capsule(img, hip, j["knee"], 0.058 * H * b + loose, 0.037 * H * b, legs, cover, wob, folds=0.1)
     capsule(img, seat, seat, 0.062 * H * b + loose, 0.062 * H * b + loose, legs, cover)
     knee, ankle = j["knee"], j["ankle"]
     calf = (knee[0] + 0.3 * (ankle[0] - knee[0]) - f * 0.01 * H, knee[1] + 0.3 * (ankle[1] - knee[1]))
@@ -203,7 +208,7 @@ def render_body(
     capsule(img, j["heel"], j["toe"], 0.021 * H, 0.019 * H, 225.0 - legs * 0.3, cover)
     # torso: hip to shoulder with chest depth, neck, head
     sh = j["shoulder"]
-    capsule(img, hip, sh, 0.068 * H * b + loose, 0.072 * H * b + loose, top, cover, wob)
+    capsule(img, hip, sh, 0.068 * H * b + loose, 0.072 * H * b + loose, top, cover, wob, folds=0.12)
     capsule(img, sh, j["neck"], 0.03 * H, 0.028 * H, skin * 0.9 + top * 0.1, cover)
     hr = HEAD_R * H
     capsule(img, j["head"], j["head"], hr, hr, skin, cover)
@@ -211,7 +216,7 @@ def render_body(
     capsule(img, hair, hair, 0.8 * hr, 0.8 * hr, 35.0, cover)
     capsule(img, j["head"], (j["head"][0] + f * 0.35 * hr, j["head"][1] + 0.2 * hr), 0.7 * hr, 0.6 * hr, skin)
     # near arm
-    capsule(img, sh, j["elbow"], 0.027 * H * b, 0.023 * H * b, top, cover)
+    capsule(img, sh, j["elbow"], 0.027 * H * b, 0.023 * H * b, top, cover, folds=0.1)
     capsule(img, j["elbow"], j["wrist"], 0.022 * H * b, 0.019 * H, top, cover)
     capsule(img, j["wrist"], j["hand"], 0.021 * H, 0.019 * H, skin, cover)
     if kettlebell:

@@ -42,10 +42,10 @@ def _timeline(rng, full, partial, *, in_view=False, fidget=False) -> tuple[Segme
 
 
 def _body(rng: np.random.Generator, wall: float, floor: float, *, close: bool) -> BodyShape:
-    """Clothing that stands out from wall and floor by >= 40 gray levels; with `close`, a top within
-    15 gray levels of the wall (the mask gets holes there)."""
+    """Clothing that stands out from wall and floor by >= 40 gray levels; with `close`, a top only
+    12-22 gray levels off the wall, folds included (the mask gets holes there)."""
     if close:
-        top = float(np.clip(wall + rng.uniform(-15, 15), 0, 255))
+        top = float(np.clip(wall + rng.choice([-1, 1]) * rng.uniform(12, 22), 0, 255))
     else:
         choices = [v for v in (25, 45, 70, 100, 200, 230) if abs(v - wall) >= 40]
         top = float(rng.choice(choices))
