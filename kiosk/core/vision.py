@@ -36,7 +36,7 @@ class VisionSettings:
     diff_threshold: float = 9.0  # gray levels (after tone compensation) that make a pixel foreground
     noise_factor: float = 3.5  # ... or this many times the measured noise, whichever is larger
     diff_relative: float = 0.03  # plus this fraction of the background level (bright walls are noisier)
-    shadow_ratio: tuple[float, float] = (0.55, 0.9)  # darker-than-background ratios treated as shadow
+    shadow_ratio: tuple[float, float] = (0.55, 0.96)  # darker-than-background ratios treated as shadow
     learn_rate: float = 0.04  # background update per frame where nobody is
     ghost_threshold: float = 10.0  # revealed background matching its neighbours is absorbed (gray levels)
     min_height_frac: float = 0.28  # a person is at least this fraction of the frame height
@@ -224,7 +224,10 @@ class BackgroundModel:
         ref = bg * a + b
         np.minimum(ref, 255.0, out=ref)
         diff = img - ref
-        fg = np.abs(diff) - s.diff_relative * ref > max(s.diff_threshold, s.noise_factor * self.noise)
+        thr = max(s.diff_threshold, s.noise_factor * self.noise)
+        fg = np.abs(diff) - s.diff_relative * ref > thr
+        if self._boot == "empty":  # needs a background that really is the empty room
+            self._add_faint(fg, diff, thr, person_mask)
         # Learn where nobody is (slow drift), never under the person.
         keep = _shift_or(fg if person_mask is None else (fg | person_mask))
         cur = (img - b) * (1.0 / a)
@@ -253,6 +256,33 @@ class BackgroundModel:
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
         return fg
+
+    def _add_faint(self, fg: np.ndarray, diff: np.ndarray, thr: float, person_mask: np.ndarray | None) -> None:
+        """Clothing a few gray levels off the wall: averaged over 5x5 pixels the noise drops five-fold,
+        so a faint but consistent difference shows. Searched only around the strong foreground and
+        last frame's person, and only where the pixel itself leans the same way (keeps edges sharp)."""
+        h, w = fg.shape
+        near = fg if person_mask is None else (fg | person_mask)
+        rows = np.flatnonzero(near.any(axis=1))
+        if rows.size == 0:
+            return
+        cols = np.flatnonzero(near.any(axis=0))
+        py, px = int(0.2 * h), int(0.1 * w)
+        y0, y1 = max(0, rows[0] - py), min(h, rows[-1] + 1 + py)
+        x0, x1 = max(0, cols[0] - px), min(w, cols[-1] + 1 + px)
+        d = diff[y0:y1, x0:x1]
+        r = 2
+        c = np.zeros((d.shape[0] + 1, d.shape[1] + 1), np.float32)
+        np.cumsum(np.cumsum(d, axis=0), axis=1, out=c[1:, 1:])
+        hh, ww = d.shape
+        ya, yb = np.clip(np.arange(hh) - r, 0, hh), np.clip(np.arange(hh) + r + 1, 0, hh)
+        xa, xb = np.clip(np.arange(ww) - r, 0, ww), np.clip(np.arange(ww) + r + 1, 0, ww)
+        box = c[yb][:, xb] - c[ya][:, xb] - c[yb][:, xa] + c[ya][:, xa]
+        area = (yb - ya)[:, None] * (xb - xa)[None, :]
+        mean = box / area
+        faint = (np.abs(mean) > max(0.35 * thr, 2.5 * self.noise / 5 + 2.0)) & (d * mean > 0)
+        faint &= np.abs(d) > 0.15 * thr
+        fg[y0:y1, x0:x1] |= faint
 
     def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int, floor_from: int) -> None:
         """Within the foreground's bounding box: drop shadows, absorb ghosts (arrays are views)."""
@@ -356,6 +386,7 @@ class HipEstimator:
         self._track = _Track()
         self._scale = 1
         self._person_prev: np.ndarray | None = None
+        self._upright = False
 
     def relearn_background(self) -> None:
         """Re-learn the empty scene from the next frames (staff: 'step out of view, then press')."""
@@ -403,10 +434,15 @@ class HipEstimator:
         if height_px < s.min_height_frac * h or area < s.min_fill * height_px * (x1 - x0) * 0.5:
             return Observation(False, None, 0.0, "nobody in view", person, k, bbox=bbox)
         tr = self._track
-        width_px = x1 - x0
-        upright = height_px > 2.2 * width_px
+        # typical width of the body (not the bounding box: feet, a shadow or a kettlebell stick out)
+        rows_sub = sub[y0:y1]
+        has = rows_sub.any(axis=1)
+        widths = (x1 - x0) - rows_sub[:, ::-1].argmax(axis=1) - rows_sub.argmax(axis=1)
+        width_px = float(np.median(widths[has])) if has.any() else float(x1 - x0)
+        upright = height_px > 3.0 * width_px
+        self._upright = upright
         if tr.standing_height_px <= 0:
-            tr.standing_height_px = height_px / (1.0 if upright else 0.75)
+            tr.standing_height_px = float(height_px)
         elif upright:
             tr.standing_height_px += 0.1 * (height_px - tr.standing_height_px)
         else:
@@ -555,7 +591,7 @@ class HipEstimator:
         assert torso is not None
         cosang = float(np.clip(u[0] * thigh_dir[0] + u[1] * thigh_dir[1], -1.0, 1.0))
         raw = math.degrees(math.acos(cosang))
-        if hgt > 2.2 * wid and raw > 150.0:  # upright: learn this person's standing reading
+        if self._upright and raw > 150.0:  # upright: learn this person's standing reading
             if tr.standing_reading_deg <= 0:
                 tr.standing_reading_deg = raw
             tr.standing_reading_deg += 0.05 * (raw - tr.standing_reading_deg)
