@@ -195,6 +195,7 @@ class BackgroundModel:
             self._frame_no = 0
             self._last_span = None
             self.gain, self.offset, self.noise = 1.0, 0.0, 2.0
+            self._update_range()
             return self._fg_prev.copy()
         self._frame_no += 1
         bg = self._bg
@@ -214,8 +215,13 @@ class BackgroundModel:
             a = float(((x - xm) * (y - ym)).mean()) / var if var > 25.0 else ym / max(xm, 1.0)
             a = min(max(a, 0.4), 2.5)
             b = ym - a * xm
-            # Noise (sensor noise, texture shimmer, 1-px camera shake) sets the threshold.
-            res = np.abs(y - (a * x + b))
+            # Noise (sensor noise, texture shimmer) sets the threshold; measured outside the local
+            # range, like the foreground test below.
+            if self._boot == "empty":
+                lo_s, hi_s = self._bg_lo[grid][sample], self._bg_hi[grid][sample]
+            else:
+                lo_s = hi_s = x
+            res = np.maximum(np.maximum(y - (a * hi_s + b), (a * lo_s + b) - y), 0.0)
             # The 90th percentile (not the median) also catches a tone response that is not quite
             # affine in places (a real camera's gamma and vignetting), which then flickers.
             k90 = int(res.size * 0.9)
@@ -223,7 +229,13 @@ class BackgroundModel:
         self.gain, self.offset = a, b
         ref = bg * a + b
         np.minimum(ref, 255.0, out=ref)
-        diff = img - ref
+        # A pixel differs only if it leaves the range of the background around it (3x3): a camera
+        # that shakes by a pixel moves every edge by a pixel, and that is not a person.
+        # (Not while someone's image may still be in the background: its edges would blind it.)
+        if self._boot == "empty":
+            diff = img - np.clip(img, self._bg_lo * a + b, self._bg_hi * a + b)
+        else:
+            diff = img - ref
         thr = max(s.diff_threshold, s.noise_factor * self.noise)
         fg = np.abs(diff) - s.diff_relative * ref > thr
         if self._boot == "empty":  # needs a background that really is the empty room
@@ -235,6 +247,8 @@ class BackgroundModel:
         delta[keep] = 0.0
         delta *= s.learn_rate
         bg += delta
+        if self._frame_no % 8 == 0 and self._boot == "empty":
+            self._update_range()
         ghost = np.zeros_like(fg)
         rows = np.flatnonzero(fg.any(axis=1))
         if rows.size:
@@ -256,6 +270,23 @@ class BackgroundModel:
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
         return fg
+
+    def _update_range(self) -> None:
+        """3x3 minimum and maximum of the background (the range a 1-px camera shake can produce)."""
+        bg = self._bg
+        assert bg is not None
+        lo = bg.copy()
+        hi = bg.copy()
+        for axis in (0, 1):
+            a, b = lo.copy(), hi.copy()
+            sl_a = [slice(None)] * 2
+            sl_b = [slice(None)] * 2
+            sl_a[axis], sl_b[axis] = slice(1, None), slice(None, -1)
+            np.minimum(lo[tuple(sl_a)], a[tuple(sl_b)], out=lo[tuple(sl_a)])
+            np.minimum(lo[tuple(sl_b)], a[tuple(sl_a)], out=lo[tuple(sl_b)])
+            np.maximum(hi[tuple(sl_a)], b[tuple(sl_b)], out=hi[tuple(sl_a)])
+            np.maximum(hi[tuple(sl_b)], b[tuple(sl_a)], out=hi[tuple(sl_b)])
+        self._bg_lo, self._bg_hi = lo, hi
 
     def _add_faint(self, fg: np.ndarray, diff: np.ndarray, thr: float, person_mask: np.ndarray | None) -> None:
         """Clothing a few gray levels off the wall: averaged over 5x5 pixels the noise drops five-fold,
