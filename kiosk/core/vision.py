@@ -210,11 +210,11 @@ class BackgroundModel:
         if sample.sum() > 50:
             x = gb[sample]
             y = gi[sample]
-            xm, ym = float(x.mean()), float(y.mean())
-            var = float(((x - xm) ** 2).mean())
-            a = float(((x - xm) * (y - ym)).mean()) / var if var > 25.0 else ym / max(xm, 1.0)
+            # Robust: exposure scales the image (a), a camera's black level or tone curve shifts it
+            # a little (b). Medians ignore a person's edge or a flickering lamp in the sample.
+            a = float(np.median(y / np.maximum(x, 8.0)))
             a = min(max(a, 0.4), 2.5)
-            b = ym - a * xm
+            b = float(np.median(y - a * x))
             # Noise (sensor noise, texture shimmer) sets the threshold; measured outside the local
             # range, like the foreground test below.
             if self._boot == "empty":
