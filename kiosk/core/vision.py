@@ -233,7 +233,9 @@ class BackgroundModel:
         # that shakes by a pixel moves every edge by a pixel, and that is not a person.
         # (Not while someone's image may still be in the background: its edges would blind it.)
         if self._boot == "empty":
-            diff = img - np.clip(img, self._bg_lo * a + b, self._bg_hi * a + b)
+            lo = np.minimum(self._bg_lo * a + b, 255.0)  # a brighter exposure saturates at 255
+            hi = np.minimum(self._bg_hi * a + b, 255.0)
+            diff = img - np.clip(img, lo, hi)
         else:
             diff = img - ref
         thr = max(s.diff_threshold, s.noise_factor * self.noise)
