@@ -301,7 +301,8 @@ class BackgroundModel:
             return
         cols = np.flatnonzero(near.any(axis=0))
         py, px = int(0.2 * h), int(0.1 * w)
-        y0, y1 = max(0, rows[0] - py), min(h, rows[-1] + 1 + py)
+        # (reaching far up: with only the legs found so far, the faint torso sits above them)
+        y0, y1 = max(0, rows[0] - 2 * py), min(h, rows[-1] + 1 + py)
         x0, x1 = max(0, cols[0] - px), min(w, cols[-1] + 1 + px)
         d = diff[y0:y1, x0:x1]
         r = 2
