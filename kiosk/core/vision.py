@@ -217,7 +217,7 @@ class BackgroundModel:
             b = float(np.median(y - a * x))
             # Noise (sensor noise, texture shimmer) sets the threshold; measured outside the local
             # range, like the foreground test below.
-            if self._boot == "empty":
+            if self._boot != "occupied":
                 lo_s, hi_s = self._bg_lo[grid][sample], self._bg_hi[grid][sample]
             else:
                 lo_s = hi_s = x
@@ -225,14 +225,15 @@ class BackgroundModel:
             # The 90th percentile (not the median) also catches a tone response that is not quite
             # affine in places (a real camera's gamma and vignetting), which then flickers.
             k90 = int(res.size * 0.9)
-            self.noise = 0.9 * self.noise + 0.1 * float(np.partition(res, k90)[k90]) / 1.645
+            k_n = 0.5 if self._frame_no < 10 else 0.1  # settle fast after (re)learning
+            self.noise += k_n * (float(np.partition(res, k90)[k90]) / 1.645 - self.noise)
         self.gain, self.offset = a, b
         ref = bg * a + b
         np.minimum(ref, 255.0, out=ref)
         # A pixel differs only if it leaves the range of the background around it (3x3): a camera
         # that shakes by a pixel moves every edge by a pixel, and that is not a person.
         # (Not while someone's image may still be in the background: its edges would blind it.)
-        if self._boot == "empty":
+        if self._boot != "occupied":
             lo = np.minimum(self._bg_lo * a + b, 255.0)  # a brighter exposure saturates at 255
             hi = np.minimum(self._bg_hi * a + b, 255.0)
             diff = img - np.clip(img, lo, hi)
@@ -247,9 +248,10 @@ class BackgroundModel:
         cur = (img - b) * (1.0 / a)
         delta = cur - bg
         delta[keep] = 0.0
-        delta *= s.learn_rate
+        # the first frames after (re)learning average out the first frame's own noise
+        delta *= max(s.learn_rate, 1.0 / (self._frame_no + 1)) if self._frame_no < 25 else s.learn_rate
         bg += delta
-        if self._frame_no % 8 == 0 and self._boot == "empty":
+        if self._frame_no % 8 == 0 and self._boot != "occupied":
             self._update_range()
         ghost = np.zeros_like(fg)
         rows = np.flatnonzero(fg.any(axis=1))
@@ -371,7 +373,7 @@ class BackgroundModel:
         n_fg = int(fg.sum())
         min_px = fg.size // 400
         if self._boot == "undecided":
-            if n_fg < 6 * min_px:
+            if n_fg < min_px or self._frame_no < 10:  # (the first frames only settle the model)
                 if self._frame_no > 30 * 60:  # a minute with nothing moving: treat as an empty room
                     self._boot, self._unverified = "empty", None
                 return fg
@@ -379,8 +381,16 @@ class BackgroundModel:
             # side edge; someone who was already in view starts moving in the middle of the frame.
             span = _main_span(fg)
             margin = max(2, fg.shape[1] // 40)
-            at_edge = span is not None and (span[0] <= margin or span[2] >= fg.shape[1] - margin)
-            self._boot_votes += -1 if at_edge else 1
+            at_edge = (
+                span is not None
+                and (span[0] <= margin or span[2] >= fg.shape[1] - margin)
+                and span[2] - span[0] >= 3
+                and span[3] - span[1] >= 0.2 * fg.shape[0]
+            )
+            if at_edge:
+                self._boot_votes -= 1
+            elif n_fg >= 6 * min_px:
+                self._boot_votes += 1
             if abs(self._boot_votes) < 3:
                 return fg
             if self._boot_votes < 0:

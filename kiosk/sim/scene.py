@@ -271,8 +271,10 @@ class Scene:
         if spec.noise_sigma > 0:
             img += rng.normal(0.0, spec.noise_sigma, img.shape).astype(np.float32)
         if spec.jitter_px:
-            dx, dy = rng.integers(-spec.jitter_px, spec.jitter_px + 1, 2)
-            img = np.roll(img, (int(dy), int(dx)), axis=(0, 1))
+            dx, dy = (int(v) for v in rng.integers(-spec.jitter_px, spec.jitter_px + 1, 2))
+            p = spec.jitter_px
+            padded = np.pad(img, p, mode="edge")  # a shaken camera sees a little more, not a wrap
+            img = padded[p + dy : p + dy + img.shape[0], p + dx : p + dx + img.shape[1]]
         return np.clip(img, 0, 255).astype(np.uint8)
 
     def _floor_shadow(self, img: np.ndarray, j) -> None:
