@@ -124,6 +124,12 @@ def _heaviest_run(profile: np.ndarray, min_count: int, gap: int) -> tuple[int, i
     return int(a), int(b)
 
 
+def _median(v: np.ndarray) -> float:
+    """Median by partition (no sort, no copy of the caller's array)."""
+    k = v.size // 2
+    return float(np.partition(v, k)[k])
+
+
 def _fit_line(u: np.ndarray, v: np.ndarray) -> tuple[float, float, float] | None:
     """Least-squares v = a*u + b with one pass of outlier rejection. Returns (a, b, rms) or None."""
     if u.size < 4:
@@ -202,19 +208,18 @@ class BackgroundModel:
         # Global tone change: auto-exposure and light drift. Fit img = a*bg + b on last frame's
         # background pixels (sparse grid) so a dark person walking in does not bias it; saturated
         # pixels (a white wall at 255) are left out because they cannot follow a brighter exposure.
-        grid = (slice(2, None, 4), slice(2, None, 4))
+        grid = (slice(2, None, 8), slice(2, None, 8))
         gb = bg[grid]
         gi = img[grid]
         sample = ~self._fg_prev[grid] & (gb < 245) & (gi < 245)
         a, b = self.gain, self.offset
-        if sample.sum() > 50:
+        if sample.sum() > 30:
             x = gb[sample]
             y = gi[sample]
             # Robust: exposure scales the image (a), a camera's black level or tone curve shifts it
             # a little (b). Medians ignore a person's edge or a flickering lamp in the sample.
-            a = float(np.median(y / np.maximum(x, 8.0)))
-            a = min(max(a, 0.4), 2.5)
-            b = float(np.median(y - a * x))
+            a = min(max(_median(y / np.maximum(x, 8.0)), 0.4), 2.5)
+            b = _median(y - a * x)
             # Noise (sensor noise, texture shimmer) sets the threshold; measured outside the local
             # range, like the foreground test below.
             if self._boot != "occupied":
@@ -228,30 +233,36 @@ class BackgroundModel:
             k_n = 0.5 if self._frame_no < 10 else 0.1  # settle fast after (re)learning
             self.noise += k_n * (float(np.partition(res, k90)[k90]) / 1.645 - self.noise)
         self.gain, self.offset = a, b
-        ref = bg * a + b
-        np.minimum(ref, 255.0, out=ref)
+        # Work in background units: the frame with the tone change undone.
+        cur = (img - b) * (1.0 / a)
+        thr = max(s.diff_threshold, s.noise_factor * self.noise) / a
         # A pixel differs only if it leaves the range of the background around it (3x3): a camera
         # that shakes by a pixel moves every edge by a pixel, and that is not a person.
         # (Not while someone's image may still be in the background: its edges would blind it.)
         if self._boot != "occupied":
-            lo = np.minimum(self._bg_lo * a + b, 255.0)  # a brighter exposure saturates at 255
-            hi = np.minimum(self._bg_hi * a + b, 255.0)
-            diff = img - np.clip(img, lo, hi)
+            diff = cur - np.clip(cur, self._bg_lo, self._bg_hi)
         else:
-            diff = img - ref
-        thr = max(s.diff_threshold, s.noise_factor * self.noise)
-        fg = np.abs(diff) - s.diff_relative * ref > thr
+            diff = cur - bg
+        if self._saturates(img):
+            # under a brighter exposure a white wall clips at 255: darker than "expected" is not a person
+            np.maximum(diff, 0.0, out=diff, where=img >= 254.0)
+        fg = np.abs(diff) - s.diff_relative * bg > thr
         if self._boot == "empty":  # needs a background that really is the empty room
             self._add_faint(fg, diff, thr, person_mask)
-        # Learn where nobody is (slow drift), never under the person.
-        keep = _shift_or(fg if person_mask is None else (fg | person_mask))
-        cur = (img - b) * (1.0 / a)
+        # Learn where nobody is (slow drift), never under the person: not even inside their bounding
+        # box, where clothing close to the wall's shade would otherwise fade into the background.
+        keep = _shift_or(fg)
+        if person_mask is not None:
+            prow = np.flatnonzero(person_mask.any(axis=1))
+            if prow.size:
+                pcol = np.flatnonzero(person_mask.any(axis=0))
+                keep[max(0, prow[0] - 3) : prow[-1] + 4, max(0, pcol[0] - 3) : pcol[-1] + 4] = True
         delta = cur - bg
         delta[keep] = 0.0
         # the first frames after (re)learning average out the first frame's own noise
         delta *= max(s.learn_rate, 1.0 / (self._frame_no + 1)) if self._frame_no < 25 else s.learn_rate
         bg += delta
-        if self._frame_no % 8 == 0 and self._boot != "occupied":
+        if self._frame_no % 16 == 0 and self._boot != "occupied":
             self._update_range()
         ghost = np.zeros_like(fg)
         rows = np.flatnonzero(fg.any(axis=1))
@@ -269,7 +280,7 @@ class BackgroundModel:
             else:
                 floor_from = int(0.65 * h)
             self._clean_window(
-                fg[win], img[win], ref[win], diff[win], cur[win], bg[win], ghost[win], win[0].start, floor_from
+                fg[win], cur[win], bg[win], diff[win], cur[win], bg[win], ghost[win], win[0].start, floor_from
             )
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
@@ -279,21 +290,18 @@ class BackgroundModel:
         """3x3 minimum and maximum of the background (the range a 1-px camera shake can produce)."""
         bg = self._bg
         assert bg is not None
-        lo = bg.copy()
-        hi = bg.copy()
-        for axis in (0, 1):
-            a, b = lo.copy(), hi.copy()
-            sl_a = [slice(None)] * 2
-            sl_b = [slice(None)] * 2
-            sl_a[axis], sl_b[axis] = slice(1, None), slice(None, -1)
-            np.minimum(lo[tuple(sl_a)], a[tuple(sl_b)], out=lo[tuple(sl_a)])
-            np.minimum(lo[tuple(sl_b)], a[tuple(sl_a)], out=lo[tuple(sl_b)])
-            np.maximum(hi[tuple(sl_a)], b[tuple(sl_b)], out=hi[tuple(sl_a)])
-            np.maximum(hi[tuple(sl_b)], b[tuple(sl_a)], out=hi[tuple(sl_b)])
-        self._bg_lo, self._bg_hi = lo, hi
+        p = np.pad(bg, 1, mode="edge")
+        rmin = np.minimum(np.minimum(p[:, :-2], p[:, 1:-1]), p[:, 2:])
+        rmax = np.maximum(np.maximum(p[:, :-2], p[:, 1:-1]), p[:, 2:])
+        self._bg_lo = np.minimum(np.minimum(rmin[:-2], rmin[1:-1]), rmin[2:])
+        self._bg_hi = np.maximum(np.maximum(rmax[:-2], rmax[1:-1]), rmax[2:])
+
+    def _saturates(self, img: np.ndarray) -> bool:
+        """Whether the frame has clipped highlights (checked on a sparse grid, cheaply)."""
+        return bool((img[::4, ::4] >= 254.0).any())
 
     def _add_faint(self, fg: np.ndarray, diff: np.ndarray, thr: float, person_mask: np.ndarray | None) -> None:
-        """Clothing a few gray levels off the wall: averaged over 5x5 pixels the noise drops five-fold,
+        """Clothing a few gray levels off the wall: averaged over 6x6 pixels the noise drops six-fold,
         so a faint but consistent difference shows. Searched only around the strong foreground and
         last frame's person, and only where the pixel itself leans the same way (keeps edges sharp)."""
         h, w = fg.shape
@@ -306,18 +314,23 @@ class BackgroundModel:
         # (reaching far up: with only the legs found so far, the faint torso sits above them)
         y0, y1 = max(0, rows[0] - 2 * py), min(h, rows[-1] + 1 + py)
         x0, x1 = max(0, cols[0] - px), min(w, cols[-1] + 1 + px)
+        y1 -= (y1 - y0) % 2
+        x1 -= (x1 - x0) % 2
+        if y1 - y0 < 6 or x1 - x0 < 6:
+            return
         d = diff[y0:y1, x0:x1]
-        r = 2
-        c = np.zeros((d.shape[0] + 1, d.shape[1] + 1), np.float32)
-        np.cumsum(np.cumsum(d, axis=0), axis=1, out=c[1:, 1:])
-        hh, ww = d.shape
-        ya, yb = np.clip(np.arange(hh) - r, 0, hh), np.clip(np.arange(hh) + r + 1, 0, hh)
-        xa, xb = np.clip(np.arange(ww) - r, 0, ww), np.clip(np.arange(ww) + r + 1, 0, ww)
-        box = c[yb][:, xb] - c[ya][:, xb] - c[yb][:, xa] + c[ya][:, xa]
-        area = (yb - ya)[:, None] * (xb - xa)[None, :]
-        mean = box / area
-        faint = (np.abs(mean) > max(0.35 * thr, 2.5 * self.noise / 5 + 2.0)) & (d * mean > 0)
-        faint &= np.abs(d) > 0.15 * thr
+        # mean over 6x6 pixels: 2x2 blocks, then 3x3 of those (at half resolution, four times cheaper)
+        q = d[0::2, 0::2] + d[1::2, 0::2] + d[0::2, 1::2] + d[1::2, 1::2]
+        box = q.copy()
+        box[1:] += q[:-1]
+        box[:-1] += q[1:]
+        row = box.copy()
+        box[:, 1:] += row[:, :-1]
+        box[:, :-1] += row[:, 1:]
+        mean = box * (1.0 / 36.0)
+        half = np.abs(mean) > max(0.35 * thr, 2.5 * self.noise / 6 + 2.0)
+        faint = np.repeat(np.repeat(half, 2, axis=0), 2, axis=1)
+        faint &= (d * np.repeat(np.repeat(mean, 2, axis=0), 2, axis=1) > 0) & (np.abs(d) > 0.15 * thr)
         fg[y0:y1, x0:x1] |= faint
 
     def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int, floor_from: int) -> None:
@@ -461,8 +474,13 @@ class HipEstimator:
         k = self._scale
         h, w = fg.shape
         # Opening removes sensor-noise speckles; closing fills small holes from similar-shade clothes.
-        m = _shift_or(_shift_and(fg))
-        m = _shift_and(_shift_or(m))
+        # (Only inside the foreground's bounding box: most of the frame is empty.)
+        m = np.zeros_like(fg)
+        rows = np.flatnonzero(fg.any(axis=1))
+        if rows.size:
+            cols = np.flatnonzero(fg.any(axis=0))
+            win = (slice(max(0, rows[0] - 2), rows[-1] + 3), slice(max(0, cols[0] - 2), cols[-1] + 3))
+            m[win] = _shift_and(_shift_or(_shift_or(_shift_and(fg[win]))))
         empty = Observation(False, None, 0.0, "nobody in view", m, k)
         span = _main_span(m)
         if span is None:
