@@ -82,7 +82,7 @@ def test_someone_already_in_view_from_the_first_frame_is_found_and_counted():
     # With no empty room ever seen, a person who keeps still is part of the "background" until they
     # move: the first rep is how the kiosk finds them (and a rep started unseen is not counted);
     # every rep after that counts, none twice.
-    scene, truths, res = run(already_in_view(reps=4))
+    scene, _truths, res = run(already_in_view(reps=4))
     assert scene.true_reps == 4
     first_seen = next(i for i, r in enumerate(res.results) if r.present)
     first_rep_end = scene.rep_end_frames[0]

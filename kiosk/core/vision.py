@@ -239,10 +239,7 @@ class BackgroundModel:
         # A pixel differs only if it leaves the range of the background around it (3x3): a camera
         # that shakes by a pixel moves every edge by a pixel, and that is not a person.
         # (Not while someone's image may still be in the background: its edges would blind it.)
-        if self._boot != "occupied":
-            diff = cur - np.clip(cur, self._bg_lo, self._bg_hi)
-        else:
-            diff = cur - bg
+        diff = cur - np.clip(cur, self._bg_lo, self._bg_hi) if self._boot != "occupied" else cur - bg
         if self._saturates(img):
             # under a brighter exposure a white wall clips at 255: darker than "expected" is not a person
             np.maximum(diff, 0.0, out=diff, where=img >= 254.0)
@@ -300,7 +297,9 @@ class BackgroundModel:
         """Whether the frame has clipped highlights (checked on a sparse grid, cheaply)."""
         return bool((img[::4, ::4] >= 254.0).any())
 
-    def _add_faint(self, fg: np.ndarray, diff: np.ndarray, thr: float, person_mask: np.ndarray | None) -> None:
+    def _add_faint(
+        self, fg: np.ndarray, diff: np.ndarray, thr: float, person_mask: np.ndarray | None
+    ) -> None:
         """Clothing a few gray levels off the wall: averaged over 6x6 pixels the noise drops six-fold,
         so a faint but consistent difference shows. Searched only around the strong foreground and
         last frame's person, and only where the pixel itself leans the same way (keeps edges sharp)."""
@@ -659,7 +658,9 @@ class HipEstimator:
             tr.standing_reading_deg += 0.05 * (raw - tr.standing_reading_deg)
         corr = 0.0
         if tr.standing_reading_deg > 0:
-            corr = min(MAX_CORRECTION_DEG, max(-MAX_CORRECTION_DEG, STANDING_REF_DEG - tr.standing_reading_deg))
+            corr = min(
+                MAX_CORRECTION_DEG, max(-MAX_CORRECTION_DEG, STANDING_REF_DEG - tr.standing_reading_deg)
+            )
         angle = min(180.0, raw + corr)
         if angle > 150.0 and hgt < 0.8 * stand_h:
             # reads as upright, yet the silhouette is far shorter than this person standing: the

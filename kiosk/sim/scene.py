@@ -110,7 +110,7 @@ class Scene:
                 continue
             self.true_reps += 1
             t_bottom = self._starts[k] + seg.descent_s
-            i = int(math.ceil(t_bottom * self.fps))
+            i = math.ceil(t_bottom * self.fps)
             while i < self.n_frames:
                 a = self._truths[i].hip_angle_deg
                 if a is not None and a >= stand - 10.0:
@@ -256,14 +256,20 @@ class Scene:
         rng = np.random.default_rng((spec.seed, noise_key))
         if spec.passerby:
             self._draw_passerby(img, t)
-        phase, j = self._joints(t)
+        _phase, j = self._joints(t)
         if j is not None:
             cover = np.zeros_like(img) if spec.shadow > 0 else None
             if spec.shadow > 0:
                 self._floor_shadow(img, j)
             body = img.copy() if spec.shadow > 0.5 else None
             render_body(
-                img, spec.body, j, kettlebell=spec.kettlebell, facing=spec.facing, px_per_m=self.px_per_m, cover=cover
+                img,
+                spec.body,
+                j,
+                kettlebell=spec.kettlebell,
+                facing=spec.facing,
+                px_per_m=self.px_per_m,
+                cover=cover,
             )
             if body is not None and cover is not None:
                 self._wall_shadow(img, body, cover)
