@@ -255,6 +255,8 @@ def main() -> int:
     ap.add_argument("--long-minutes", type=float, default=10.0)
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in [*OUT.glob("synthetic-*.png"), *OUT.glob("real-*.png")]:
+        old.unlink()
     specs = benchmark_specs()
     if args.quick:
         specs = specs[:8]

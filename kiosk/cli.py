@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="vision demo: a synthetic person does a set; watch angle and reps")
     d.add_argument("--headless", action="store_true", help="no window: print the live readout only")
     d.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
-    d.add_argument("--scene", type=int, default=0, help="which benchmark scene to play (0..)")
+    d.add_argument(
+        "--scene", type=int, default=-1, help="benchmark scene to play (0..26); default: the demo set"
+    )
     return p
 
 

@@ -21,12 +21,12 @@ def _readout(r: FrameResult) -> str:
     return f"t={r.t:5.1f}s {who:6s} hip {angle} deg  depth {r.depth:4.2f}  reps {r.count}  {r.phase.value}"
 
 
-def run_demo(*, scene_index: int = 0, headless: bool = False, seconds: float | None = None) -> int:
-    from kiosk.sim.library import benchmark_specs
+def run_demo(*, scene_index: int = -1, headless: bool = False, seconds: float | None = None) -> int:
+    from kiosk.sim.library import benchmark_specs, demo_scene
     from kiosk.sim.scene import Scene
 
     specs = benchmark_specs()
-    scene = Scene(specs[scene_index % len(specs)])
+    scene = Scene(demo_scene() if scene_index < 0 else specs[scene_index % len(specs)])
     pipe = Pipeline()
     duration_s = seconds if seconds is not None else scene.n_frames / scene.fps
     if headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
@@ -42,7 +42,10 @@ def run_demo(*, scene_index: int = 0, headless: bool = False, seconds: float | N
             if t >= next_print:
                 print(_readout(r))
                 next_print += 1.0
-        print(f"done: {pipe.counter.count} reps counted, {scene.true_reps} performed")
+        if duration_s >= scene.n_frames / scene.fps:
+            print(f"done: {pipe.counter.count} reps counted, {scene.true_reps} performed in the scene")
+        else:
+            print(f"stopped after {duration_s:g} s: {pipe.counter.count} reps counted so far")
         return 0
     return _window(scene, pipe, duration_s)
 
@@ -50,9 +53,10 @@ def run_demo(*, scene_index: int = 0, headless: bool = False, seconds: float | N
 def _window(scene, pipe: Pipeline, duration_s: float) -> int:
     import pygame
 
-    pygame.init()
+    pygame.display.init()  # (not the mixer: no sound here, and no ALSA noise on headless boxes)
+    pygame.font.init()
     w, h = scene.width_px, scene.height_px
-    zoom = max(1, min(3, 900 // (2 * w)))
+    zoom = max(1, min(3, 1400 // (2 * w)))
     screen = pygame.display.set_mode((2 * w * zoom, h * zoom + 90))
     pygame.display.set_caption("Crux kiosk - vision demo (Esc quits, R re-learns the background)")
     font = pygame.font.Font(None, 34)

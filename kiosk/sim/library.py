@@ -147,3 +147,13 @@ def partial_reps_only(**kw) -> SceneSpec:
 
 def exposure_jump_set(**kw) -> SceneSpec:
     return basic_set(reps=4, seed=kw.pop("seed", 41), exposure_jump=0.75, **kw)
+
+
+def demo_scene(**kw) -> SceneSpec:
+    """The trainer's demo: someone walks in, does 5 clean, deep reps and walks out (loops)."""
+    seq = [Segment("empty", 2.0), Segment("walk_in", 3.0), Segment("stand", 2.0)]
+    for k in range(5):
+        seq.append(Segment("rep", 4.2, 0.9 + 0.03 * (k % 3), 1.4, 0.4, 1.2))
+    seq += [Segment("stand", 1.5), Segment("walk_out", 3.0)]
+    base = SceneSpec(seed=2024, kettlebell=True, timeline=tuple(seq), label="demo")
+    return replace(base, **kw)
