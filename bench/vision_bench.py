@@ -25,11 +25,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.sim.library import benchmark_specs  # noqa: E402
-from kiosk.sim.scene import Scene, render_clip  # noqa: E402
-
 from kiosk.core.pipeline import Pipeline  # noqa: E402
 from kiosk.replay import replay  # noqa: E402
+from kiosk.sim.library import benchmark_specs  # noqa: E402
+from kiosk.sim.scene import Scene, render_clip  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CLIPS = ROOT.parent / "shared" / "clips"
