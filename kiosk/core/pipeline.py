@@ -27,7 +27,7 @@ class FrameResult:
 
 
 class Pipeline:
-    """Vision plus rep counting, with presence that needs 0.2 s to appear and 0.6 s to go."""
+    """Vision plus rep counting, with presence that needs 0.2 s to appear and 0.4 s to go."""
 
     def __init__(
         self,
@@ -35,7 +35,7 @@ class Pipeline:
         reps: RepSettings | None = None,
         *,
         appear_s: float = 0.2,
-        vanish_s: float = 0.6,
+        vanish_s: float = 0.4,
     ) -> None:
         self.estimator = HipEstimator(vision)
         self.counter = RepCounter(reps or RepSettings())

@@ -509,7 +509,8 @@ class HipEstimator:
         else:
             tr.standing_height_px = max(tr.standing_height_px, float(height_px))
         if x0 <= s.edge_margin_px or x1 >= w - s.edge_margin_px:
-            return Observation(True, None, 0.0, "partly out of view", person, k, bbox=bbox)
+            # not on the mark yet (or leaving): the kiosk does not treat them as in front of it
+            return Observation(False, None, 0.0, "partly out of view", person, k, bbox=bbox)
         # The feet stay on the floor: a silhouette that stops well above it has lost its legs.
         tr.floor_y = max(float(y1 - 1), tr.floor_y - 0.002 * h)
         if y1 - 1 < tr.floor_y - 0.12 * tr.standing_height_px:
