@@ -1,0 +1,168 @@
+"""The mode state machine: tables of (state, event) -> state and effects, explicit times."""
+
+from dataclasses import replace
+
+import pytest
+
+from kiosk.core.modes import (
+    CAMERA,
+    FLASH,
+    MODE,
+    NEW_SET,
+    Button,
+    Fault,
+    Mode,
+    ModeTiming,
+    Presence,
+    Recovered,
+    Rep,
+    State,
+    Tick,
+    step,
+    tempo_s,
+)
+
+T = ModeTiming()
+P = "press"
+
+
+def at(mode, **kw):
+    return State(mode=mode, since=100.0, last_input=100.0, **kw)
+
+
+@pytest.mark.parametrize(
+    "mode, button, expected",
+    [
+        (Mode.ATTRACT, "green", Mode.LEARN),
+        (Mode.ATTRACT, "yellow", Mode.LEARN),
+        (Mode.ATTRACT, "blue", Mode.CALL),
+        (Mode.LEARN, "blue", Mode.CALL),
+        (Mode.TRAIN, "yellow", Mode.LEARN),
+        (Mode.TRAIN, "blue", Mode.CALL),
+        (Mode.SUMMARY, "green", Mode.TRAIN),
+        (Mode.SUMMARY, "yellow", Mode.LEARN),
+        (Mode.SUMMARY, "blue", Mode.CALL),
+        (Mode.CALL, "green", Mode.TRAIN),
+        (Mode.CALL, "yellow", Mode.LEARN),
+        (Mode.CALL, "blue", Mode.ATTRACT),
+    ],
+)
+def test_button_presses_move_between_modes(mode, button, expected):
+    s, fx = step(at(mode), Button(button, P), 101.0)
+    assert s.mode == expected
+    assert (MODE, expected) in fx
+    assert s.since == 101.0 and s.last_input == 101.0
+
+
+def test_learn_pages_forward_and_back_then_train():
+    s = at(Mode.LEARN)
+    for page in range(1, 5):
+        s, fx = step(s, Button("green", P), 101.0 + page)
+        assert s.mode == Mode.LEARN and s.step == page and fx == []
+    s, fx = step(s, Button("green", P), 110.0)
+    assert s.mode == Mode.TRAIN and (NEW_SET,) in fx
+    s = at(Mode.LEARN, step=2)
+    s, _ = step(s, Button("yellow", P), 101.0)
+    assert s.step == 1
+    s, _ = step(s, Button("yellow", P), 102.0)
+    s, _ = step(s, Button("yellow", P), 103.0)
+    assert s.mode == Mode.ATTRACT
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_green_hold_starts_the_trainer_demo_from_anywhere(mode):
+    s, fx = step(at(mode), Button("green", "hold"), 101.0)
+    assert s.mode == Mode.TRAIN and s.demo
+    assert (CAMERA, "demo") in fx and (NEW_SET,) in fx
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_yellow_hold_goes_home_and_blue_long_hold_toggles_the_staff_overlay(mode):
+    s, _ = step(at(mode), Button("yellow", "hold"), 101.0)
+    assert s.mode == Mode.ATTRACT
+    s, _ = step(at(mode), Button("blue", "long_hold"), 101.0)
+    assert s.overlay and s.mode == mode
+    s, _ = step(s, Button("blue", "long_hold"), 109.0)
+    assert not s.overlay
+
+
+def test_stuck_button_is_a_notice_not_an_action():
+    s, fx = step(at(Mode.TRAIN), Button("green", "stuck"), 101.0)
+    assert s.mode == Mode.TRAIN
+    assert "GREEN" in s.notice and "jammed" in s.notice
+    assert fx and fx[0][0] == "log"
+
+
+def test_a_set_counts_reps_flashes_and_ends_in_summary_then_call_then_attract():
+    s = at(Mode.TRAIN, set_target=3, present=True)
+    s, fx = step(s, Rep(1, 110.0, 2.0), 102.0)
+    assert s.reps == 1 and (FLASH, "rep") in fx
+    s, fx = step(s, Rep(2, 100.0, 2.4), 105.0)
+    s, fx = step(s, Rep(3, 105.0, 2.2), 108.0)
+    assert s.mode == Mode.SUMMARY and (FLASH, "set") in fx
+    assert s.best_deg == 100.0 and tempo_s(s) == pytest.approx(2.2)
+    s, _ = step(s, Tick(), 108.0 + T.summary_s - 0.1)
+    assert s.mode == Mode.SUMMARY
+    s, _ = step(s, Tick(), 108.0 + T.summary_s)
+    assert s.mode == Mode.CALL
+    s, _ = step(s, Tick(), 108.0 + T.summary_s + T.call_s)
+    assert s.mode == Mode.ATTRACT
+
+
+def test_reps_outside_train_are_ignored():
+    for mode in (Mode.ATTRACT, Mode.LEARN, Mode.SUMMARY, Mode.CALL):
+        s, fx = step(at(mode), Rep(1, 100.0, 2.0), 101.0)
+        assert s.mode == mode and s.reps == 0 and fx == []
+
+
+def test_demo_set_is_its_own_length_and_returns_to_the_live_camera_at_attract():
+    s, _ = step(at(Mode.ATTRACT), Button("green", "hold"), 101.0)
+    for k in range(1, T.demo_set_reps + 1):
+        s, fx = step(s, Rep(k, 100.0, 2.0), 101.0 + 3 * k)
+    assert s.mode == Mode.SUMMARY
+    s, _ = step(s, Tick(), 200.0)  # -> call
+    s, fx = step(s, Tick(), 300.0)  # -> attract
+    assert s.mode == Mode.ATTRACT and not s.demo and (CAMERA, "live") in fx
+
+
+@pytest.mark.parametrize("mode", [Mode.LEARN, Mode.TRAIN])
+def test_idle_timeout_returns_to_attract_only_when_nobody_is_there(mode):
+    s = at(mode)
+    s, _ = step(s, Tick(), 100.0 + T.idle_s - 0.5)
+    assert s.mode == mode
+    s, _ = step(s, Tick(), 100.0 + T.idle_s)
+    assert s.mode == Mode.ATTRACT
+    busy = at(mode, present=True)
+    busy, _ = step(busy, Tick(), 100.0 + 10 * T.idle_s)
+    assert busy.mode == mode
+
+
+def test_someone_stepping_onto_the_mark_in_attract_starts_training():
+    s = at(Mode.ATTRACT)
+    s, _ = step(s, Presence(True), 101.0)
+    s, _ = step(s, Tick(), 101.0 + T.arrive_s - 0.1)
+    assert s.mode == Mode.ATTRACT
+    s, fx = step(s, Tick(), 101.0 + T.arrive_s)
+    assert s.mode == Mode.TRAIN and not s.demo and (NEW_SET,) in fx
+
+
+def test_attract_cards_rotate_with_time():
+    s = replace(at(Mode.ATTRACT), n_cards=4)
+    cards = []
+    for k in range(9):
+        s, _ = step(s, Tick(), 100.0 + k * T.card_s)
+        cards.append(s.card)
+    assert cards == [0, 1, 2, 3, 0, 1, 2, 3, 0]
+
+
+def test_fault_shows_back_in_a_moment_and_recovers_without_losing_the_set():
+    s = at(Mode.TRAIN, reps=4)
+    s, fx = step(s, Fault("camera frame failed: ValueError"), 101.0)
+    assert (
+        s.fault
+        and s.mode == Mode.TRAIN
+        and s.reps == 4
+        and fx == [("log", "camera frame failed: ValueError")]
+    )
+    s, _ = step(s, Recovered(), 102.0)
+    assert not s.fault and s.reps == 4
