@@ -147,7 +147,10 @@ def step(s: State, ev: Event, t: float, timing: ModeTiming = ModeTiming()) -> tu
 def _button(s: State, ev: Button, t: float, timing: ModeTiming, fx: list) -> tuple[State, list]:
     b, kind = ev.button, ev.kind
     if kind == "stuck":
-        msg = f"{b.upper()} button held down for a long time - check it is not jammed; it is ignored until released"
+        msg = (
+            f"{b.upper()} button held down for a long time - check it is not jammed;"
+            " it is ignored until released"
+        )
         return replace(s, notice=msg), [(LOG, msg)]
     if kind == "long_hold":
         if b == "blue":
