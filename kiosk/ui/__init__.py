@@ -1,0 +1,1 @@
+"""pygame drawing only: screens and the drawn figure. Main thread only."""
