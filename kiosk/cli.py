@@ -28,6 +28,27 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     r.add_argument("--target-deg", type=float, default=None, help="rep target hip angle (default 120)")
 
+    k = sub.add_parser(
+        "run",
+        help="run the kiosk: on a desktop the simulator (synthetic camera, keys G/Y/B, LED bar on screen)",
+        description="Keys: G or Left = GREEN (start/next; hold 2 s: trainer demo), Y or Down = YELLOW "
+        "(back/steps; hold 2 s: home), B or Right = BLUE (call us; hold 5 s: staff overlay), Esc quits.",
+    )
+    k.add_argument("--window", default="1280x720", help="window size WxH (default 1280x720)")
+    k.add_argument("--fullscreen", action="store_true", help="fullscreen at the display's native size")
+    k.add_argument("--camera", default="sim", help="sim (default), clip:PATH.npz, or pi")
+    k.add_argument("--buttons", default="keyboard", choices=["keyboard", "gpio"], help="button source")
+    k.add_argument("--content", default=None, help="content.toml to show (default: assets/content.toml)")
+    k.add_argument(
+        "--headless", action="store_true", help="no window; a simulated clock runs as fast as it can"
+    )
+    k.add_argument(
+        "--script", help="button script: '<seconds> <green|yellow|blue> [hold <seconds>]' per line"
+    )
+    k.add_argument("--record", help="directory for events.jsonl and a PNG at every mode change")
+    k.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
+    k.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+
     d = sub.add_parser("demo", help="vision demo: a synthetic person does a set; watch angle and reps")
     d.add_argument("--headless", action="store_true", help="no window: print the live readout only")
     d.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
@@ -46,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "replay":
             return _replay(args)
+        if args.command == "run":
+            return _run(args)
         if args.command == "demo":
             from kiosk.demo import run_demo
 
@@ -84,3 +107,45 @@ def _replay(args: argparse.Namespace) -> int:
     print(f"  reps counted: {res.reps} (at frames {', '.join(map(str, res.rep_frames)) or '-'})")
     print(f"  pipeline: {out['ms_per_frame']:.2f} ms per frame (median)")
     return 0
+
+
+DEFAULT_BUTTON_PINS = {"green": "GPIO17", "yellow": "GPIO27", "blue": "GPIO22"}
+
+
+def _run(args: argparse.Namespace) -> int:
+    import logging
+
+    from kiosk.app import App, load_script
+    from kiosk.content import DEFAULT_PATH, load_content
+    from kiosk.errors import ConfigError
+    from kiosk.hw.camera import open_camera
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        w, h = (int(v) for v in args.window.lower().split("x"))
+    except ValueError as e:
+        raise ConfigError(f"--window {args.window!r} is not WxH, e.g. 1280x720") from e
+    content = load_content(args.content or DEFAULT_PATH)
+    script = load_script(args.script) if args.script else None
+    buttons = None
+    if args.buttons == "gpio":
+        from kiosk.hw.buttons import GpioButtons
+
+        buttons = GpioButtons(DEFAULT_BUTTON_PINS)
+    app = App(
+        content=content,
+        camera=open_camera(args.camera),
+        buttons=buttons,
+        size=(w, h),
+        fullscreen=args.fullscreen,
+        headless=args.headless,
+        record=args.record,
+        fps=args.fps,
+    )
+    if args.headless and args.seconds is None and script is None:
+        raise ConfigError("--headless needs --seconds N or --script FILE (it would run forever)")
+    try:
+        return app.run(seconds=args.seconds, script=script)
+    finally:
+        if buttons is not None:
+            buttons.close()

@@ -1,0 +1,311 @@
+"""The kiosk app: content -> adapters -> the loop. Only this module wires pygame, the hardware and the core.
+
+Each loop: drain button edges (callbacks only enqueue) -> gestures -> mode machine; take the newest
+camera frame -> vision -> rep counter -> mode machine; LED bar levels; render. One thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kiosk.content import Content, load_content
+from kiosk.core import modes
+from kiosk.core.bar import bar_levels
+from kiosk.core.buttons import ButtonTracker
+from kiosk.core.pipeline import Pipeline
+from kiosk.core.reps import RepSettings
+from kiosk.errors import ConfigError
+from kiosk.hw.camera import Camera, SimCamera
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScriptEvent:
+    t: float
+    button: str
+    hold_s: float  # how long the button is held down (a short press is 0.15 s)
+
+
+def load_script(path: str | Path) -> list[ScriptEvent]:
+    """`<seconds> <green|yellow|blue> [hold <seconds>]` per line, `#` comments."""
+    p = Path(path)
+    try:
+        lines = p.read_text().splitlines()
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read the script ({e.strerror}) - check the path") from e
+    out = []
+    for n, raw in enumerate(lines, 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        try:
+            t = float(parts[0])
+            button = parts[1].lower()
+            hold = 0.15
+            if len(parts) == 4 and parts[2] == "hold":
+                hold = float(parts[3])
+            elif len(parts) != 2:
+                raise ValueError
+            if button not in ("green", "yellow", "blue") or t < 0 or hold <= 0:
+                raise ValueError
+        except (ValueError, IndexError) as e:
+            raise ConfigError(
+                f"{p}:{n}: {raw.strip()!r} is not '<seconds> <green|yellow|blue> [hold <seconds>]'"
+            ) from e
+        out.append(ScriptEvent(t, button, hold))
+    return sorted(out, key=lambda e: e.t)
+
+
+class Recorder:
+    """events.jsonl plus a PNG at every mode change, for scripted runs and demos."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._f = (self.dir / "events.jsonl").open("w")
+        self._last_bar: float | None = None
+        self.shots = 0
+
+    def event(self, t: float, type_: str, **data) -> None:
+        self._f.write(json.dumps({"t": round(t, 3), "type": type_, **data}) + "\n")
+
+    def bar(self, t: float, level: float) -> None:
+        if self._last_bar is None or abs(level - self._last_bar) >= 0.05:
+            self._last_bar = level
+            self.event(t, "bar", level=round(level, 3))
+
+    def screenshot(self, surface, t: float, mode: str) -> None:
+        import pygame
+
+        self.shots += 1
+        pygame.image.save(surface, str(self.dir / f"{self.shots:03d}-{mode}-{t:07.2f}s.png"))
+
+    def close(self) -> None:
+        self._f.close()
+
+
+class App:
+    def __init__(
+        self,
+        *,
+        content: Content | None = None,
+        camera: Camera | None = None,
+        buttons=None,
+        ledbar=None,
+        size: tuple[int, int] = (1280, 720),
+        fullscreen: bool = False,
+        headless: bool = False,
+        record: str | Path | None = None,
+        fps: float = 30.0,
+    ) -> None:
+        from kiosk.hw.buttons import KeyboardButtons
+        from kiosk.hw.ledbar import SimLedBar
+
+        self.content = content or load_content()
+        self.camera = camera or SimCamera()
+        self.keyboard = KeyboardButtons()
+        self.buttons = buttons
+        self.ledbar = ledbar or SimLedBar(10)
+        self.show_bar = ledbar is None  # the simulator draws the bar on screen
+        self.size = size
+        self.fullscreen = fullscreen
+        self.headless = headless
+        self.fps = fps
+        self.recorder = Recorder(record) if record else None
+        reps = RepSettings(target_angle_deg=self.content.target_angle_deg)
+        self._reps = reps
+        self.live = Pipeline(reps=reps)
+        self.demo_camera = SimCamera()
+        self.demo = Pipeline(reps=reps)
+        self.tracker = ButtonTracker()
+        self.state = modes.State(n_steps=len(self.content.steps), set_target=self.content.set_reps, n_cards=4)
+        self.rep_t = self.set_t = -1e9
+        self.learn_from_pose = 0.0
+        self.last = None
+        self.frames = 0
+        self.t_started = 0.0
+
+    # -- the loop -----------------------------------------------------------------------------
+    def run(self, *, seconds: float | None = None, script: list[ScriptEvent] | None = None) -> int:
+        import pygame
+
+        if self.headless:
+            os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        pygame.display.init()
+        pygame.font.init()
+        from kiosk.ui.screens import Renderer
+
+        flags = pygame.FULLSCREEN if self.fullscreen else 0
+        size = (0, 0) if self.fullscreen else self.size
+        screen = pygame.display.set_mode(size, flags) if not self.headless else pygame.Surface(self.size)
+        if not self.headless:
+            pygame.display.set_caption(f"{self.content.gym_name} - hip hinge coach")
+            log.info("video driver: %s, screen %sx%s", pygame.display.get_driver(), *screen.get_size())
+        renderer = Renderer()
+        # Scripted and headless runs use a simulated clock: exactly one frame time per loop.
+        simulated = self.headless
+        clock: Callable[[], float] = (lambda: self.frames / self.fps) if simulated else time.monotonic
+        pending = list(script or [])
+        releases: list[tuple[float, str]] = []
+        end_t = (
+            seconds
+            if seconds is not None
+            else (pending[-1].t + pending[-1].hold_s + 5.0 if pending else None)
+        )
+        tick = pygame.time.Clock()
+        t0 = clock()
+        self._enter_mode(self.state.mode, t0, screen, renderer, first=True)
+        try:
+            while True:
+                t = clock() - t0
+                if end_t is not None and t >= end_t:
+                    break
+                edges = []
+                if not self.headless:
+                    for ev in pygame.event.get():
+                        if ev.type == pygame.QUIT:
+                            return 0
+                        if ev.type in (pygame.KEYDOWN, pygame.KEYUP):
+                            if ev.key == pygame.K_ESCAPE:
+                                return 0
+                            self.keyboard.handle_key(pygame.key.name(ev.key), ev.type == pygame.KEYDOWN, t)
+                while pending and pending[0].t <= t:
+                    e = pending.pop(0)
+                    edges.append((e.button, True, e.t))
+                    releases.append((e.t + e.hold_s, e.button))
+                for rt, b in sorted(releases):
+                    if rt <= t:
+                        edges.append((b, False, rt))
+                releases = [(rt, b) for rt, b in releases if rt > t]
+                edges += self.keyboard.drain()
+                if self.buttons is not None:
+                    edges += [(b, d, et - t0) for b, d, et in self.buttons.drain()]
+                self.step(t, edges, screen, renderer)
+                self.frames += 1
+                if not self.headless:
+                    pygame.display.flip()
+                    tick.tick(self.fps)
+        finally:
+            self.ledbar.show((0.0,) * self.ledbar.n)
+            if self.recorder:
+                self.recorder.close()
+            pygame.display.quit()
+        return 0
+
+    def step(self, t: float, edges, screen, renderer) -> None:
+        """One frame: inputs, camera, state, outputs."""
+        gestures = []
+        for b, down, et in edges:
+            gestures += self.tracker.edge(b, down, et)
+        gestures += self.tracker.poll(t)
+        for g in gestures:
+            if self.recorder:
+                self.recorder.event(t, "button", button=g.button, kind=g.kind)
+            self._apply(modes.Button(g.button, g.kind), t, screen, renderer)
+        live = None
+        if self.state.mode in (modes.Mode.ATTRACT, modes.Mode.TRAIN):
+            pipe, cam = (self.demo, self.demo_camera) if self.state.demo else (self.live, self.camera)
+            try:
+                frame = cam.read(t)
+                live = pipe.step(frame, t) if frame is not None else None
+                if self.state.fault:
+                    self._apply(modes.Recovered(), t, screen, renderer)
+            except Exception as e:  # a per-frame error must never take the screen down
+                log.exception("frame failed; showing 'back in a moment'")
+                self._apply(modes.Fault(f"frame failed: {e.__class__.__name__}: {e}"), t, screen, renderer)
+            if live is not None:
+                if live.present != self.state.present:
+                    self._apply(modes.Presence(live.present), t, screen, renderer)
+                for ev in live.events:
+                    if ev.kind == "rep":
+                        if self.recorder:
+                            self.recorder.event(t, "rep", rep=ev.rep, angle_deg=round(ev.angle_deg, 1))
+                        self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
+        self._apply(modes.Tick(), t, screen, renderer)
+        depth = live.depth if (live is not None and live.present) else 0.0
+        levels = bar_levels(
+            self.state.mode, t, self.ledbar.n, depth=depth, rep_t=self.rep_t, set_t=self.set_t
+        )
+        self.ledbar.show(levels)
+        if self.recorder:
+            self.recorder.bar(t, sum(levels) / len(levels))
+        self.last = live
+        renderer.render(screen, self._frame(t, live, levels))
+
+    def _frame(self, t: float, live, levels):
+        from kiosk.ui.screens import ScreenFrame
+
+        s = self.state
+        kw = {}
+        if live is not None and s.mode == modes.Mode.TRAIN:
+            kw = dict(
+                live_present=live.present,
+                live_angle_deg=live.smoothed_deg if live.hip_angle_deg is not None else None,
+                live_depth=live.depth,
+                live_phase=live.phase.value,
+                live_mask=live.observation.mask,
+            )
+        staff = ()
+        if s.overlay:
+            staff = (
+                f"content: {Path(self.content.source).name}",
+                f"camera: {'demo figure' if s.demo else self.camera.name}",
+                f"frames: {self.frames}",
+                f"reps this set: {s.reps}",
+                s.notice or "no notices",
+            )
+        return ScreenFrame(
+            state=s,
+            content=self.content,
+            t=t,
+            bar_levels=levels if self.show_bar else (),
+            learn_from_pose=self.learn_from_pose,
+            staff_lines=staff,
+            **kw,
+        )
+
+    def _apply(self, ev, t: float, screen, renderer) -> None:
+        prev = self.state
+        self.state, fx = modes.step(self.state, ev, t)
+        if (
+            self.state.mode == modes.Mode.LEARN
+            and prev.mode == modes.Mode.LEARN
+            and prev.step != self.state.step
+        ):
+            self.learn_from_pose = self.content.steps[prev.step].pose
+        for effect in fx:
+            kind = effect[0]
+            if kind == modes.MODE:
+                self.learn_from_pose = 0.0
+                self._enter_mode(effect[1], t, screen, renderer)
+            elif kind == modes.CAMERA:
+                if effect[1] == "demo":
+                    self.demo_camera.restart()
+                    self.demo = Pipeline(reps=self._reps)
+            elif kind == modes.NEW_SET:
+                (self.demo if self.state.demo else self.live).counter.reset_set()
+            elif kind == modes.FLASH:
+                if effect[1] == "rep":
+                    self.rep_t = t
+                else:
+                    self.set_t = t
+            elif kind == modes.LOG:
+                log.warning("%s", effect[1])
+
+    def _enter_mode(self, mode, t: float, screen, renderer, *, first: bool = False) -> None:
+        if self.recorder:
+            self.recorder.event(t, "mode", mode=mode.value, demo=self.state.demo)
+            # draw the new mode before the screenshot so the PNG shows it
+            renderer.render(screen, self._frame(t, self.last if mode == modes.Mode.TRAIN else None, ()))
+            self.recorder.screenshot(screen, t, mode.value)
+        if not first:
+            log.info("mode -> %s at %.2f s", mode.value, t)
+        self.state = replace(self.state)

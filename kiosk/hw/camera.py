@@ -1,0 +1,78 @@
+"""Camera sources behind one interface: `read(t)` returns the newest frame (H x W uint8) or None.
+
+The app asks for a frame once per loop and never queues stale ones. The synthetic figure serves the
+trainer demo, tests and laptops; a recorded clip replays real footage; the Pi camera adapter comes with
+the Raspberry Pi issue.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from kiosk.errors import HardwareUnavailable
+
+
+class Camera(Protocol):
+    name: str
+
+    def read(self, t: float) -> np.ndarray | None: ...
+    def close(self) -> None: ...
+
+
+class SimCamera:
+    """The built-in synthetic person, rendered for time t (loops over its scene)."""
+
+    name = "sim"
+
+    def __init__(self, spec=None) -> None:
+        from kiosk.sim.library import demo_scene
+        from kiosk.sim.scene import Scene
+
+        self.scene = Scene(spec or demo_scene())
+        self._t0: float | None = None
+
+    def restart(self) -> None:
+        self._t0 = None
+
+    def read(self, t: float) -> np.ndarray:
+        if self._t0 is None:
+            self._t0 = t
+        return self.scene.render_at(t - self._t0)
+
+    def close(self) -> None:
+        pass
+
+
+class ClipCamera:
+    """A recorded clip (.npz), played at its own frame rate and looped."""
+
+    name = "clip"
+
+    def __init__(self, path: str) -> None:
+        from kiosk.clip import load_clip
+
+        self.frames, self.fps = load_clip(path)
+        self._t0: float | None = None
+
+    def read(self, t: float) -> np.ndarray:
+        if self._t0 is None:
+            self._t0 = t
+        return self.frames[int((t - self._t0) * self.fps) % len(self.frames)]
+
+    def close(self) -> None:
+        pass
+
+
+def open_camera(source: str) -> Camera:
+    """`sim`, `clip:PATH` or `pi`."""
+    if source == "sim":
+        return SimCamera()
+    if source.startswith("clip:"):
+        return ClipCamera(source[5:])
+    if source == "pi":
+        raise HardwareUnavailable(
+            "the Pi camera adapter is not built yet (it comes with the Raspberry Pi issue) - run with --camera sim"
+        )
+    raise HardwareUnavailable(f"unknown camera source {source!r} - use sim, clip:PATH or pi")
