@@ -79,7 +79,8 @@ class GpioButtons:
         except (GPIOZeroError, ValueError, OSError) as e:
             self.close()
             raise HardwareUnavailable(
-                f"button {name.upper()} on {pin} could not be opened ({e}) - check [buttons] pins in the config"
+                f"button {name.upper()} on {pin} could not be opened ({e})"
+                " - check [buttons] pins in the config"
             ) from e
 
     def _edge(self, name: str, down: bool):

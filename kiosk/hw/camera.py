@@ -73,6 +73,7 @@ def open_camera(source: str) -> Camera:
         return ClipCamera(source[5:])
     if source == "pi":
         raise HardwareUnavailable(
-            "the Pi camera adapter is not built yet (it comes with the Raspberry Pi issue) - run with --camera sim"
+            "the Pi camera adapter is not built yet (it comes with the Raspberry Pi issue)"
+            " - run with --camera sim"
         )
     raise HardwareUnavailable(f"unknown camera source {source!r} - use sim, clip:PATH or pi")

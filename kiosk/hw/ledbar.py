@@ -52,7 +52,8 @@ class GpioLedBar:
             self._bar = LEDBarGraph(*pins, pwm=pwm, active_high=active_high, pin_factory=pin_factory)
         except (GPIOZeroError, ValueError, OSError) as e:
             raise HardwareUnavailable(
-                f"LED bar on pins {', '.join(pins)} could not be opened ({e}) - check [ledbar] pins in the config"
+                f"LED bar on pins {', '.join(pins)} could not be opened ({e})"
+                " - check [ledbar] pins in the config"
             ) from e
         self._last: tuple[float, ...] | None = None
 

@@ -1,0 +1,80 @@
+"""End to end: a scripted headless run through the modes with the synthetic person doing a set."""
+
+import json
+
+import pytest
+
+from kiosk.app import App, load_script
+from kiosk.cli import main
+from kiosk.errors import ConfigError
+
+SCRIPT = """\
+# attract -> the 5 steps -> train; the synthetic person walks in and does 5 reps
+2 green
+3 green
+4 green
+5 green
+6 green
+7 green
+"""
+
+
+def test_scripted_run_counts_reps_drives_the_bar_and_records_every_mode(tmp_path):
+    script = tmp_path / "run.txt"
+    script.write_text(SCRIPT)
+    rec = tmp_path / "rec"
+    args = ["run", "--headless", "--script", str(script), "--record", str(rec)]
+    args += ["--fps", "15", "--seconds", "70"]
+    assert main(args) == 0
+    events = [json.loads(line) for line in (rec / "events.jsonl").read_text().splitlines()]
+    modes = [e["mode"] for e in events if e["type"] == "mode"]
+    # the default set is 8 reps; the synthetic person does 5, walks out and comes back for more
+    assert modes == ["attract", "learn", "train", "summary", "call"]
+    reps = [e["rep"] for e in events if e["type"] == "rep"]
+    assert reps == [1, 2, 3, 4, 5, 6, 7, 8]
+    t_summary = next(e["t"] for e in events if e["type"] == "mode" and e["mode"] == "summary")
+    t_last_rep = [e["t"] for e in events if e["type"] == "rep"][-1]
+    assert 0 <= t_summary - t_last_rep < 0.2
+    bars = [e["level"] for e in events if e["type"] == "bar"]
+    assert min(bars) == 0.0 and max(bars) == 1.0 and len(bars) > 20
+    buttons = [e["button"] for e in events if e["type"] == "button"]
+    assert buttons.count("green") == 6
+    pngs = sorted(p.name for p in rec.glob("*.png"))
+    assert len(pngs) == len(modes) and pngs[0].startswith("001-attract")
+
+
+def test_trainer_demo_starts_from_a_hold_and_counts_like_a_person(tmp_path):
+    script = tmp_path / "demo.txt"
+    script.write_text("1 green hold 2.5\n")
+    app = App(headless=True, record=tmp_path / "rec", fps=15)
+    app.run(script=load_script(script), seconds=40)
+    events = [json.loads(line) for line in (tmp_path / "rec" / "events.jsonl").read_text().splitlines()]
+    modes = [(e["mode"], e["demo"]) for e in events if e["type"] == "mode"]
+    assert modes[:3] == [("attract", False), ("train", True), ("summary", True)]
+    assert [e["rep"] for e in events if e["type"] == "rep"] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    "line, err",
+    [
+        ("two green", "not '<seconds>"),
+        ("1 purple", "not '<seconds>"),
+        ("1 green hold", "not '<seconds>"),
+        ("1 green hold -2", "not '<seconds>"),
+    ],
+)
+def test_bad_script_lines_name_file_and_line(tmp_path, line, err):
+    p = tmp_path / "bad.txt"
+    p.write_text("# ok\n1 green\n" + line + "\n")
+    with pytest.raises(ConfigError, match=rf"bad.txt:3: .*{err}"):
+        load_script(p)
+
+
+def test_cli_run_errors_are_one_line(tmp_path, capsys):
+    assert main(["run", "--headless"]) == 2
+    assert "needs --seconds" in capsys.readouterr().err
+    assert main(["run", "--headless", "--seconds", "1", "--camera", "pi"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--camera sim" in err
+    assert main(["run", "--headless", "--seconds", "1", "--window", "big"]) == 2
+    assert "WxH" in capsys.readouterr().err

@@ -1,0 +1,97 @@
+"""Every screen draws what it should at 800x480 and 1920x1080 (pixels, not golden images)."""
+
+import numpy as np
+import pygame
+import pytest
+
+from kiosk.content import load_content
+from kiosk.core.modes import Mode, State
+from kiosk.ui.screens import ACCENT, BUTTON_COLOURS, SEEN, Renderer, ScreenFrame
+
+SIZES = [(800, 480), (1920, 1080)]
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    pygame.display.init()
+    return Renderer()
+
+
+def draw(renderer, size, state, **kw):
+    surf = pygame.Surface(size)
+    renderer.render(surf, ScreenFrame(state=state, content=load_content(), t=1.0, **kw))
+    return pygame.surfarray.array3d(surf).transpose(1, 0, 2)  # rows, cols, rgb
+
+
+def share(img, colour, tol=30):
+    return float(np.all(np.abs(img.astype(int) - colour) <= tol, axis=-1).mean())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("mode", list(Mode))
+def test_every_screen_shows_the_three_buttons_in_their_colours_left_to_right(renderer, size, mode):
+    img = draw(renderer, size, State(mode=mode))
+    w, h = size
+    band = img[int(h * 0.86) : int(h * 0.97)]
+    thirds = [band[:, int(w * k / 3) : int(w * (k + 1) / 3)] for k in range(3)]
+    for third, name in zip(thirds, ("green", "yellow", "blue"), strict=True):
+        assert share(third, BUTTON_COLOURS[name]) > 0.4, name
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_train_shows_the_live_silhouette_when_seen(renderer, size):
+    mask = np.zeros((240, 320), bool)
+    mask[40:220, 150:180] = True
+    seen = draw(
+        renderer,
+        size,
+        State(mode=Mode.TRAIN),
+        live_present=True,
+        live_mask=mask,
+        live_depth=0.5,
+        live_angle_deg=140.0,
+        live_phase="descending",
+    )
+    away = draw(renderer, size, State(mode=Mode.TRAIN), live_present=False, live_mask=None)
+    assert share(seen, SEEN, tol=10) > 0.01
+    assert share(away, SEEN, tol=10) == 0.0
+    assert share(seen, ACCENT, tol=20) > share(away, ACCENT, tol=20)  # depth meter filled, needle drawn
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_call_screen_has_two_qr_codes(renderer, size):
+    img = draw(renderer, size, State(mode=Mode.CALL))
+    white = np.all(img > 240, axis=-1)
+    black = np.all(img < 15, axis=-1)
+    assert white.mean() > 0.03 and black.mean() > 0.02  # QR modules
+
+
+def test_qr_code_encodes_the_phone_number(renderer):
+    import segno
+
+    surf = renderer.qr("tel:+17789857700", 330)
+    assert surf.get_size() == (330, 330)
+    expected = segno.make("tel:+17789857700", error="m")
+    n = len(expected.matrix) + 8
+    arr = pygame.surfarray.array3d(surf)[:, :, 0].T
+    cell = 330 / n
+    got = np.array(
+        [
+            [arr[int((r + 4.5) * cell), int((c + 4.5) * cell)] < 128 for c in range(n - 8)]
+            for r in range(n - 8)
+        ]
+    )
+    assert np.array_equal(got, np.array([[bool(v) for v in row] for row in expected.matrix]))
+
+
+def test_simulator_draws_the_led_bar_on_screen(renderer):
+    lit = draw(renderer, (800, 480), State(mode=Mode.TRAIN), bar_levels=(1.0,) * 10)
+    dark = draw(renderer, (800, 480), State(mode=Mode.TRAIN), bar_levels=(0.0,) * 10)
+    edge_lit, edge_dark = lit[:, -40:], dark[:, -40:]
+    assert share(edge_lit, (255, 120, 0), tol=20) > 0.1
+    assert share(edge_dark, (255, 120, 0), tol=20) == 0.0
+
+
+def test_fault_screen_is_calm(renderer):
+    img = draw(renderer, (800, 480), State(mode=Mode.TRAIN, fault=True))
+    assert share(img, SEEN, tol=10) == 0.0  # no live view, just the message and the buttons
