@@ -131,7 +131,9 @@ class App:
         self.learn_from_pose = 0.0
         self.last = None
         self.frames = 0
-        self.t_started = 0.0
+        self.fps_measured = 0.0
+        self._t_prev: float | None = None
+        self.reps_today = 0  # in memory until the rep log (SQLite) arrives
 
     # -- the loop -----------------------------------------------------------------------------
     def run(self, *, seconds: float | None = None, script: list[ScriptEvent] | None = None) -> int:
@@ -202,6 +204,9 @@ class App:
 
     def step(self, t: float, edges, screen, renderer) -> None:
         """One frame: inputs, camera, state, outputs."""
+        if self._t_prev is not None and t > self._t_prev:
+            self.fps_measured += 0.05 * (1.0 / (t - self._t_prev) - self.fps_measured)
+        self._t_prev = t
         gestures = []
         for b, down, et in edges:
             gestures += self.tracker.edge(b, down, et)
@@ -226,6 +231,7 @@ class App:
                     self._apply(modes.Presence(live.present), t, screen, renderer)
                 for ev in live.events:
                     if ev.kind == "rep":
+                        self.reps_today += 1
                         if self.recorder:
                             self.recorder.event(t, "rep", rep=ev.rep, angle_deg=round(ev.angle_deg, 1))
                         self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
@@ -256,10 +262,10 @@ class App:
         staff = ()
         if s.overlay:
             staff = (
-                f"content: {Path(self.content.source).name}",
-                f"camera: {'demo figure' if s.demo else self.camera.name}",
-                f"frames: {self.frames}",
-                f"reps this set: {s.reps}",
+                f"address: {_address()}",
+                f"content: {self.content.source}",
+                f"fps: {self.fps_measured:.1f}   camera: {'demo figure' if s.demo else self.camera.name}",
+                f"reps today: {self.reps_today}",
                 s.notice or "no notices",
             )
         return ScreenFrame(
@@ -309,3 +315,15 @@ class App:
         if not first:
             log.info("mode -> %s at %.2f s", mode.value, t)
         self.state = replace(self.state)
+
+
+def _address() -> str:
+    """This kiosk's host name and addresses, for staff who want to SSH in (no network traffic)."""
+    import socket
+
+    host = socket.gethostname()
+    try:
+        addrs = sorted({ai[4][0] for ai in socket.getaddrinfo(host, None, socket.AF_INET)})
+    except OSError:
+        addrs = []
+    return f"{host} {' '.join(a for a in addrs if not a.startswith('127.')) or '(no network)'}"
