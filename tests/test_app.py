@@ -78,3 +78,41 @@ def test_cli_run_errors_are_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "--camera sim" in err
     assert main(["run", "--headless", "--seconds", "1", "--window", "big"]) == 2
     assert "WxH" in capsys.readouterr().err
+
+
+class FlakyCamera:
+    """The synthetic camera, except that frames 30..44 raise (a per-frame failure)."""
+
+    name = "flaky"
+
+    def __init__(self):
+        from kiosk.hw.camera import SimCamera
+
+        self.inner = SimCamera()
+        self.calls = 0
+
+    def read(self, t):
+        self.calls += 1
+        if 30 <= self.calls < 45:
+            raise ValueError("frame buffer corrupt")
+        return self.inner.read(t)
+
+    def close(self):
+        pass
+
+
+def test_a_per_frame_error_shows_back_in_a_moment_and_recovers(tmp_path, caplog):
+    import pygame
+
+    from kiosk.ui.screens import Renderer
+
+    pygame.display.init()
+    app = App(headless=True, camera=FlakyCamera(), fps=15)
+    screen, renderer = pygame.Surface((800, 480)), Renderer()
+    faults = []
+    for i in range(60):
+        app.step(i / 15, [], screen, renderer)
+        faults.append(app.state.fault)
+    assert not any(faults[:29]) and all(faults[29:44]) and not any(faults[45:])
+    assert "frame buffer corrupt" in app.state.notice
+    assert any("frame failed" in r.message for r in caplog.records)
