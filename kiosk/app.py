@@ -216,25 +216,25 @@ class App:
                 self.recorder.event(t, "button", button=g.button, kind=g.kind)
             self._apply(modes.Button(g.button, g.kind), t, screen, renderer)
         live = None
-        if self.state.mode in (modes.Mode.ATTRACT, modes.Mode.TRAIN):
-            pipe, cam = (self.demo, self.demo_camera) if self.state.demo else (self.live, self.camera)
-            try:
-                frame = cam.read(t)
-                live = pipe.step(frame, t) if frame is not None else None
-                if self.state.fault:
-                    self._apply(modes.Recovered(), t, screen, renderer)
-            except Exception as e:  # a per-frame error must never take the screen down
-                log.exception("frame failed; showing 'back in a moment'")
-                self._apply(modes.Fault(f"frame failed: {e.__class__.__name__}: {e}"), t, screen, renderer)
-            if live is not None:
-                if live.present != self.state.present:
-                    self._apply(modes.Presence(live.present), t, screen, renderer)
-                for ev in live.events:
-                    if ev.kind == "rep":
-                        self.reps_today += 1
-                        if self.recorder:
-                            self.recorder.event(t, "rep", rep=ev.rep, angle_deg=round(ev.angle_deg, 1))
-                        self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
+        # vision runs in every mode: presence drives the timeouts, and a set can start calibrated
+        pipe, cam = (self.demo, self.demo_camera) if self.state.demo else (self.live, self.camera)
+        try:
+            frame = cam.read(t)
+            live = pipe.step(frame, t) if frame is not None else None
+            if self.state.fault:
+                self._apply(modes.Recovered(), t, screen, renderer)
+        except Exception as e:  # a per-frame error must never take the screen down
+            log.exception("frame failed; showing 'back in a moment'")
+            self._apply(modes.Fault(f"frame failed: {e.__class__.__name__}: {e}"), t, screen, renderer)
+        if live is not None:
+            if live.present != self.state.present:
+                self._apply(modes.Presence(live.present), t, screen, renderer)
+            for ev in live.events:
+                if ev.kind == "rep" and self.state.mode == modes.Mode.TRAIN:  # only reps in a set count
+                    self.reps_today += 1
+                    if self.recorder:
+                        self.recorder.event(t, "rep", rep=ev.rep, angle_deg=round(ev.angle_deg, 1))
+                    self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
         self._apply(modes.Tick(), t, screen, renderer)
         depth = live.depth if (live is not None and live.present) else 0.0
         levels = bar_levels(
