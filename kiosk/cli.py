@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--fullscreen", action="store_true", help="fullscreen at the display's native size")
     k.add_argument("--camera", default="sim", help="sim (default), clip:PATH.npz, or pi")
     k.add_argument("--buttons", default="keyboard", choices=["keyboard", "gpio"], help="button source")
+    k.add_argument(
+        "--ledbar",
+        default="screen",
+        choices=["screen", "gpio"],
+        help="LED bar: drawn on screen, or GPIO pins",
+    )
     k.add_argument("--content", default=None, help="content.toml to show (default: assets/content.toml)")
     k.add_argument(
         "--headless", action="store_true", help="no window; a simulated clock runs as fast as it can"
@@ -110,6 +116,19 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 DEFAULT_BUTTON_PINS = {"green": "GPIO17", "yellow": "GPIO27", "blue": "GPIO22"}
+# bottom segment first; clear of GPIO2/3 (fixed pull-ups), I2C, SPI, UART and the button pins
+DEFAULT_LEDBAR_PINS = [
+    "GPIO5",
+    "GPIO6",
+    "GPIO13",
+    "GPIO19",
+    "GPIO26",
+    "GPIO12",
+    "GPIO16",
+    "GPIO20",
+    "GPIO21",
+    "GPIO24",
+]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -132,10 +151,16 @@ def _run(args: argparse.Namespace) -> int:
         from kiosk.hw.buttons import GpioButtons
 
         buttons = GpioButtons(DEFAULT_BUTTON_PINS)
+    ledbar = None
+    if args.ledbar == "gpio":
+        from kiosk.hw.ledbar import GpioLedBar
+
+        ledbar = GpioLedBar(DEFAULT_LEDBAR_PINS, pwm=True)
     app = App(
         content=content,
         camera=open_camera(args.camera),
         buttons=buttons,
+        ledbar=ledbar,
         size=(w, h),
         fullscreen=args.fullscreen,
         headless=args.headless,
@@ -149,3 +174,5 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if buttons is not None:
             buttons.close()
+        if ledbar is not None:
+            ledbar.close()

@@ -116,3 +116,8 @@ def test_a_per_frame_error_shows_back_in_a_moment_and_recovers(tmp_path, caplog)
     assert not any(faults[:29]) and all(faults[29:44]) and not any(faults[45:])
     assert "frame buffer corrupt" in app.state.notice
     assert any("frame failed" in r.message for r in caplog.records)
+
+
+def test_cli_run_with_gpio_buttons_and_led_bar_on_mock_pins(capsys):
+    # conftest selects gpiozero's mock pin factory, as on a desktop or CI
+    assert main(["run", "--headless", "--seconds", "2", "--buttons", "gpio", "--ledbar", "gpio"]) == 0

@@ -112,3 +112,11 @@ def test_sim_led_bar_keeps_levels_for_the_screen():
     assert bar.levels == (1.0, 0.5, 0.0, 0.0)
     bar.close()
     assert bar.levels == (0.0,) * 4
+
+
+def test_led_bar_without_pwm_falls_back_to_on_off_and_says_so(factory, caplog):
+    bar = GpioLedBar(BAR[:4], pwm=True, pin_factory=factory)  # plain MockPin: no PWM
+    assert not bar.pwm
+    assert any("no PWM" in r.message for r in caplog.records)
+    bar.show((1.0, 0.6, 0.4, 0.0))
+    assert [factory.pin(p).state for p in BAR[:4]] == [1, 1, 0, 0]

@@ -44,12 +44,18 @@ class GpioLedBar:
         self, pins: list[str], *, pwm: bool = True, active_high: bool = True, pin_factory=None
     ) -> None:
         from gpiozero import LEDBarGraph
-        from gpiozero.exc import GPIOZeroError
+        from gpiozero.exc import GPIOZeroError, PinPWMUnsupported
 
         self.n = len(pins)
         self.pwm = pwm
         try:
-            self._bar = LEDBarGraph(*pins, pwm=pwm, active_high=active_high, pin_factory=pin_factory)
+            try:
+                self._bar = LEDBarGraph(*pins, pwm=pwm, active_high=active_high, pin_factory=pin_factory)
+            except PinPWMUnsupported:
+                # "PWM where the pins allow": this pin factory has none, so segments are on or off
+                log.warning("LED bar: no PWM on pins %s with this pin factory; segments will be on/off", pins)
+                self.pwm = False
+                self._bar = LEDBarGraph(*pins, pwm=False, active_high=active_high, pin_factory=pin_factory)
         except (GPIOZeroError, ValueError, OSError) as e:
             raise HardwareUnavailable(
                 f"LED bar on pins {', '.join(pins)} could not be opened ({e})"
