@@ -166,3 +166,26 @@ def test_fault_shows_back_in_a_moment_and_recovers_without_losing_the_set():
     )
     s, _ = step(s, Recovered(), 102.0)
     assert not s.fault and s.reps == 4
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+@pytest.mark.parametrize("button", ["green", "yellow", "blue"])
+@pytest.mark.parametrize("kind", ["press", "hold", "long_hold", "stuck"])
+def test_every_button_gesture_in_every_mode_lands_in_a_valid_state(mode, button, kind):
+    s, fx = step(at(mode, present=True, reps=2), Button(button, kind), 101.0)
+    assert isinstance(s.mode, Mode)
+    assert all(isinstance(e, tuple) and e for e in fx)
+    if (MODE, s.mode) in fx:
+        assert s.since == 101.0
+    if kind == "stuck":
+        assert s.mode == mode and s.notice
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+@pytest.mark.parametrize(
+    "event", [Presence(True), Presence(False), Tick(), Rep(1, 100.0, 2.0), Fault("x"), Recovered()]
+)
+def test_every_camera_and_time_event_in_every_mode_is_handled(mode, event):
+    s, fx = step(at(mode), event, 101.0)
+    assert isinstance(s.mode, Mode)
+    assert s.mode in (mode, Mode.ATTRACT, Mode.SUMMARY, Mode.TRAIN)
