@@ -186,6 +186,6 @@ def test_every_button_gesture_in_every_mode_lands_in_a_valid_state(mode, button,
     "event", [Presence(True), Presence(False), Tick(), Rep(1, 100.0, 2.0), Fault("x"), Recovered()]
 )
 def test_every_camera_and_time_event_in_every_mode_is_handled(mode, event):
-    s, fx = step(at(mode), event, 101.0)
+    s, _fx = step(at(mode), event, 101.0)
     assert isinstance(s.mode, Mode)
     assert s.mode in (mode, Mode.ATTRACT, Mode.SUMMARY, Mode.TRAIN)
