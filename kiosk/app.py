@@ -263,7 +263,7 @@ class App:
         if s.overlay:
             staff = (
                 f"address: {_address()}",
-                f"content: {self.content.source}",
+                f"content: {self.content.source} ({_mtime(self.content.source)})",
                 f"fps: {self.fps_measured:.1f}   camera: {'demo figure' if s.demo else self.camera.name}",
                 f"reps today: {self.reps_today}",
                 s.notice or "no notices",
@@ -327,3 +327,11 @@ def _address() -> str:
     except OSError:
         addrs = []
     return f"{host} {' '.join(a for a in addrs if not a.startswith('127.')) or '(no network)'}"
+
+
+def _mtime(path: str) -> str:
+    """The content file's modification time: what staff compare after an edit."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(path)))
+    except OSError:
+        return "missing"

@@ -120,3 +120,15 @@ def test_led_bar_without_pwm_falls_back_to_on_off_and_says_so(factory, caplog):
     assert any("no PWM" in r.message for r in caplog.records)
     bar.show((1.0, 0.6, 0.4, 0.0))
     assert [factory.pin(p).state for p in BAR[:4]] == [1, 1, 0, 0]
+
+
+def test_rep_flash_and_set_chase_reach_the_pins(pwm_factory):
+    bar = GpioLedBar(BAR, pwm=True, pin_factory=pwm_factory)
+    bar.show(bar_levels(Mode.TRAIN, 10.1, 8, depth=0.2, rep_t=10.0))
+    assert [pwm_factory.pin(p).state for p in BAR] == [1.0] * 8
+    seen = set()
+    for k in range(10):
+        bar.show(bar_levels(Mode.TRAIN, 20.0 + 0.05 * k, 8, set_t=20.0))
+        seen.add(tuple(int(pwm_factory.pin(p).state) for p in BAR))
+    assert len(seen) >= 3 and (1,) * 8 not in seen  # a chase moving up the bar, not a flash
+    bar.close()
