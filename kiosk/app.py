@@ -105,11 +105,17 @@ class App:
         headless: bool = False,
         record: str | Path | None = None,
         fps: float = 30.0,
+        content_path: str | Path | None = None,
+        notifier=None,
     ) -> None:
         from kiosk.hw.buttons import KeyboardButtons
         from kiosk.hw.ledbar import SimLedBar
 
-        self.content = content or load_content()
+        self.content_path = content_path
+        self.content = content or load_content(*([content_path] if content_path else []))
+        self.notifier = notifier
+        self._stop = False
+        self._reload = False
         self.camera = camera or SimCamera()
         self.keyboard = KeyboardButtons()
         self.buttons = buttons
@@ -165,11 +171,16 @@ class App:
         tick = pygame.time.Clock()
         t0 = clock()
         self._enter_mode(self.state.mode, t0, screen, renderer, first=True)
+        self._install_signals()
+        ready = False
         try:
-            while True:
+            while not self._stop:
                 t = clock() - t0
                 if end_t is not None and t >= end_t:
                     break
+                if self._reload:
+                    self._reload = False
+                    self.reload_content()
                 edges = []
                 if not self.headless:
                     for ev in pygame.event.get():
@@ -195,12 +206,61 @@ class App:
                 if not self.headless:
                     pygame.display.flip()
                     tick.tick(self.fps)
+                if self.notifier is not None:
+                    if not ready:  # the first frame is on the screen
+                        self.notifier.ready()
+                        ready = True
+                    self.notifier.watchdog()  # fed only by a loop that is still drawing frames
         finally:
+            if self.notifier is not None:
+                self.notifier.stopping()
             self.ledbar.show((0.0,) * self.ledbar.n)
             if self.recorder:
                 self.recorder.close()
             pygame.display.quit()
         return 0
+
+    def _install_signals(self) -> None:
+        """SIGTERM (systemctl stop): finish the frame, bar off, close devices. SIGHUP (systemctl
+        reload): re-read the content. Handlers only set flags; the loop acts on them."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def stop(_sig, _frame) -> None:
+            self._stop = True
+
+        def reload(_sig, _frame) -> None:
+            self._reload = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGHUP, reload)
+
+    def reload_content(self) -> bool:
+        """Re-read the content file; a bad edit keeps the last good content on screen and says why."""
+        from kiosk.errors import ContentError
+
+        if self.notifier is not None:
+            self.notifier.reloading()
+        try:
+            new = load_content(*([self.content_path] if self.content_path else []))
+        except ContentError as e:
+            msg = f"content not reloaded, still showing the last good version: {e}"
+            log.error("%s", msg)
+            self.state = replace(self.state, notice=msg)
+            ok = False
+        else:
+            self.content = new
+            self.state = replace(
+                self.state, n_steps=len(new.steps), set_target=new.set_reps, notice="content reloaded"
+            )
+            log.info("content reloaded from %s", new.source)
+            ok = True
+        if self.notifier is not None:
+            self.notifier.ready()
+        return ok
 
     def step(self, t: float, edges, screen, renderer) -> None:
         """One frame: inputs, camera, state, outputs."""
