@@ -121,3 +121,63 @@ def test_a_per_frame_error_shows_back_in_a_moment_and_recovers(tmp_path, caplog)
 def test_cli_run_with_gpio_buttons_and_led_bar_on_mock_pins(capsys):
     # conftest selects gpiozero's mock pin factory, as on a desktop or CI
     assert main(["run", "--headless", "--seconds", "2", "--buttons", "gpio", "--ledbar", "gpio"]) == 0
+
+
+def test_reload_keeps_the_last_good_content_on_a_bad_edit(tmp_path):
+    from kiosk.content import DEFAULT_PATH
+
+    p = tmp_path / "content.toml"
+    p.write_text(DEFAULT_PATH.read_text())
+    app = App(headless=True, content_path=p)
+    assert app.content.phone == "778-985-7700"
+    p.write_text(DEFAULT_PATH.read_text().replace('phone = "778-985-7700"', 'phone = ""'))
+    assert app.reload_content() is False
+    assert app.content.phone == "778-985-7700"  # still on screen
+    assert "last good" in app.state.notice and "phone" in app.state.notice
+    p.write_text(
+        DEFAULT_PATH.read_text()
+        .replace("778-985-7700", "604-555-0100")
+        .replace("set_reps = 8", "set_reps = 6")
+    )
+    assert app.reload_content() is True
+    assert app.content.phone == "604-555-0100" and app.state.set_target == 6
+
+
+class StopAfter:
+    """A camera that sends this process SIGTERM after a few frames, like `systemctl stop`."""
+
+    name = "stopper"
+
+    def __init__(self, frames):
+        from kiosk.hw.camera import SimCamera
+
+        self.inner, self.left = SimCamera(), frames
+
+    def read(self, t):
+        import os
+        import signal
+
+        self.left -= 1
+        if self.left == 0:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return self.inner.read(t)
+
+    def close(self):
+        pass
+
+
+def test_sigterm_ends_the_loop_cleanly_with_the_bar_off():
+    import signal
+
+    from kiosk.hw.ledbar import SimLedBar
+
+    bar = SimLedBar(8)
+    app = App(headless=True, camera=StopAfter(20), ledbar=bar, fps=15)
+    old = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    try:
+        assert app.run(seconds=60) == 0
+    finally:
+        signal.signal(signal.SIGTERM, old[0])
+        signal.signal(signal.SIGHUP, old[1])
+    assert 20 <= app.frames < 30  # stopped right away, not after 60 s
+    assert bar.levels == (0.0,) * 8
