@@ -11,7 +11,7 @@ import os
 import sys
 
 from kiosk import __version__
-from kiosk.errors import KioskError
+from kiosk.errors import ConfigError, KioskError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         help="LED bar: drawn on screen, or GPIO pins",
     )
     k.add_argument("--content", default=None, help="content.toml to show (default: assets/content.toml)")
+    k.add_argument("--config", default=None, help="settings file: pins, LED bar, ... (see `kiosk config`)")
     k.add_argument(
         "--headless", action="store_true", help="no window; a simulated clock runs as fast as it can"
     )
@@ -54,6 +55,24 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--record", help="directory for events.jsonl and a PNG at every mode change")
     k.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     k.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+
+    st = sub.add_parser(
+        "selftest",
+        help="check the hardware over SSH: LED bar chase, buttons, camera rate and light, disk, service",
+        description="Stop the service first (sudo systemctl stop crux-kiosk): it holds the pins and camera.",
+    )
+    st.add_argument("--config", default=None, help="settings file (default: built-in defaults)")
+    st.add_argument("--camera", default="pi", help="pi (default), sim or clip:PATH")
+    st.add_argument(
+        "--gpio", action=argparse.BooleanOptionalAction, default=True, help="test buttons and LED bar"
+    )
+    st.add_argument("--button-timeout", type=float, default=10.0, help="seconds to wait for each button")
+
+    cf = sub.add_parser(
+        "config", help="print every setting with its default and help, as a TOML file to edit"
+    )
+    cf.add_argument("check", nargs="?", help="`check FILE`: validate a settings file and say what is wrong")
+    cf.add_argument("file", nargs="?")
 
     d = sub.add_parser("demo", help="vision demo: a synthetic person does a set; watch angle and reps")
     d.add_argument("--headless", action="store_true", help="no window: print the live readout only")
@@ -75,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             return _replay(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "selftest":
+            return _selftest(args)
+        if args.command == "config":
+            return _config(args)
         if args.command == "demo":
             from kiosk.demo import run_demo
 
@@ -115,22 +138,6 @@ def _replay(args: argparse.Namespace) -> int:
     return 0
 
 
-DEFAULT_BUTTON_PINS = {"green": "GPIO17", "yellow": "GPIO27", "blue": "GPIO22"}
-# bottom segment first; clear of GPIO2/3 (fixed pull-ups), I2C, SPI, UART and the button pins
-DEFAULT_LEDBAR_PINS = [
-    "GPIO5",
-    "GPIO6",
-    "GPIO13",
-    "GPIO19",
-    "GPIO26",
-    "GPIO12",
-    "GPIO16",
-    "GPIO20",
-    "GPIO21",
-    "GPIO24",
-]
-
-
 def _run(args: argparse.Namespace) -> int:
     import logging
 
@@ -147,15 +154,18 @@ def _run(args: argparse.Namespace) -> int:
     content = load_content(args.content or DEFAULT_PATH)
     script = load_script(args.script) if args.script else None
     buttons = None
+    from kiosk.config import load_config
+
+    cfg = load_config(args.config)
     if args.buttons == "gpio":
         from kiosk.hw.buttons import GpioButtons
 
-        buttons = GpioButtons(DEFAULT_BUTTON_PINS)
+        buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
     ledbar = None
     if args.ledbar == "gpio":
         from kiosk.hw.ledbar import GpioLedBar
 
-        ledbar = GpioLedBar(DEFAULT_LEDBAR_PINS, pwm=True)
+        ledbar = GpioLedBar(cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"])
     app = App(
         content=content,
         camera=open_camera(args.camera),
@@ -176,3 +186,60 @@ def _run(args: argparse.Namespace) -> int:
             buttons.close()
         if ledbar is not None:
             ledbar.close()
+
+
+def _config(args: argparse.Namespace) -> int:
+    from kiosk.config import describe, load_config
+
+    if args.check is None:
+        sys.stdout.write(describe())
+        return 0
+    if args.check != "check" or not args.file:
+        raise ConfigError("usage: kiosk config [check FILE]")
+    c = load_config(args.file)
+    print(f"{c.source}: OK")
+    return 0
+
+
+def _selftest(args: argparse.Namespace) -> int:
+    from kiosk import selftest as st
+    from kiosk.config import load_config
+    from kiosk.hw.camera import open_camera
+
+    cfg = load_config(args.config)
+    checks: list = []
+    if args.gpio:
+        from kiosk.hw.buttons import GpioButtons
+        from kiosk.hw.ledbar import GpioLedBar
+
+        with GpioLedBar(
+            cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"]
+        ) as bar:
+            print("watch the LED bar: each segment lights in turn, bottom to top")
+            checks.append(st.check_ledbar(bar))
+            print(checks[-1].line())
+        buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
+        try:
+            for c in st.check_buttons(buttons, cfg.button_pins, timeout_s=args.button_timeout):
+                checks.append(c)
+                print(c.line())
+        finally:
+            buttons.close()
+    try:
+        camera = open_camera(args.camera)
+    except KioskError as e:
+        checks.append(st.Check("camera", False, str(e)))
+        print(checks[-1].line())
+    else:
+        try:
+            for c in st.check_camera(camera):
+                checks.append(c)
+                print(c.line())
+        finally:
+            camera.close()
+    for c in (st.check_disk("/"), st.check_service()):
+        checks.append(c)
+        print(c.line())
+    failed = [c for c in checks if not c.ok]
+    print(f"{len(checks) - len(failed)} OK, {len(failed)} FAIL")
+    return 1 if failed else 0

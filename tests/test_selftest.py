@@ -1,0 +1,110 @@
+"""`kiosk selftest` checks, on gpiozero mock pins and fake cameras: every line OK/FAIL with what to do."""
+
+import numpy as np
+import pytest
+from gpiozero import Device
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+from kiosk import selftest as st
+from kiosk.hw.buttons import GpioButtons
+from kiosk.hw.ledbar import GpioLedBar
+
+PINS = {"green": "GPIO17", "yellow": "GPIO27", "blue": "GPIO22"}
+
+
+@pytest.fixture
+def factory():
+    saved = Device.pin_factory
+    f = MockFactory(pin_class=MockPWMPin)
+    yield f
+    f.reset()
+    Device.pin_factory = saved
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+    def sleep(self, dt):
+        self.t += dt
+
+
+def test_led_bar_chase_lights_each_segment_in_order(factory):
+    pins = ["GPIO5", "GPIO6", "GPIO13", "GPIO19"]
+    seen = []
+    with GpioLedBar(pins, pin_factory=factory) as bar:
+
+        def sleep(_dt):
+            seen.append(tuple(int(factory.pin(p).state) for p in pins))
+
+        c = st.check_ledbar(bar, sleep=sleep)
+    assert c.ok and c.line().startswith("OK")
+    assert seen[:4] == [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 0, 1)]
+    assert len(seen) == 8
+
+
+def test_buttons_echo_the_pin_when_pressed_and_fail_with_a_hint_when_not(factory):
+    clock = FakeClock()
+    buttons = GpioButtons(PINS, pin_factory=factory, clock=clock)
+    said = []
+
+    def sleep(dt):
+        clock.sleep(dt)
+        if said and "GREEN" in said[-1] and clock.t > 0.5:
+            factory.pin("GPIO17").drive_low()
+        if said and "BLUE" in said[-1] and clock.t > 15:
+            factory.pin("GPIO22").drive_low()
+
+    checks = st.check_buttons(buttons, PINS, timeout_s=10, clock=clock, sleep=sleep, say=said.append)
+    assert [c.ok for c in checks] == [True, False, True]
+    assert checks[0].detail == "pressed (GPIO17)"
+    assert "no press seen on GPIO27" in checks[1].detail and "GND" in checks[1].detail
+    buttons.close()
+
+
+class FrameSource:
+    def __init__(self, frames, clock, dt):
+        self.frames, self.clock, self.dt, self.k = frames, clock, dt, 0
+
+    def read(self, _t):
+        self.clock.t += self.dt
+        f = self.frames[self.k % len(self.frames)]
+        self.k += 1
+        return f
+
+
+@pytest.mark.parametrize(
+    "frames, ok, words",
+    [
+        ([np.full((240, 320), 120, np.uint8)], True, "mean 120"),
+        ([np.full((240, 320), 15, np.uint8)], False, "too dark"),
+        ([np.full((240, 320), 250, np.uint8)], False, "too bright"),
+        ([np.full((240, 320), v, np.uint8) for v in (90, 140)], False, "flicker"),
+    ],
+)
+def test_camera_lighting(frames, ok, words):
+    clock = FakeClock()
+    checks = st.check_camera(FrameSource(frames, clock, 1 / 30), seconds=2.0, clock=clock)
+    assert checks[0].ok and "30.0 fps" in checks[0].detail
+    assert checks[1].ok is ok and words in checks[1].detail
+
+
+def test_camera_without_frames_says_what_to_check():
+    clock = FakeClock()
+
+    class Dead:
+        def read(self, _t):
+            clock.t += 0.1
+
+    (c,) = st.check_camera(Dead(), seconds=1.0, clock=clock)
+    assert not c.ok and "rpicam-hello --list-cameras" in c.detail
+
+
+def test_disk_and_service_lines():
+    assert st.check_disk("/", min_free_mb=0).ok
+    assert not st.check_disk("/", min_free_mb=1e12).ok
+    c = st.check_service("crux-kiosk-not-a-real-unit")
+    assert c.line().startswith(("OK", "FAIL"))
