@@ -324,14 +324,17 @@ class App:
             staff = (
                 f"address: {_address()}",
                 f"content: {self.content.source} ({_mtime(self.content.source)})",
-                f"fps: {self.fps_measured:.1f}   camera: {'demo figure' if s.demo else self.camera.name}",
+                f"fps: {self.fps_measured:.1f}   camera: {'demo figure' if s.demo else self.camera.name}"
+                f" {getattr(self.camera, 'state', '')} {getattr(self.camera, 'last_error', '')}".rstrip(),
                 f"reps today: {self.reps_today}",
                 s.notice or "no notices",
             )
+        cam = self.demo_camera if s.demo else self.camera
         return ScreenFrame(
             state=s,
             content=self.content,
             t=t,
+            camera_resting=getattr(cam, "state", "live") == "resting",
             bar_levels=levels if self.show_bar else (),
             learn_from_pose=self.learn_from_pose,
             staff_lines=staff,

@@ -181,3 +181,35 @@ def test_sigterm_ends_the_loop_cleanly_with_the_bar_off():
         signal.signal(signal.SIGHUP, old[1])
     assert 20 <= app.frames < 30  # stopped right away, not after 60 s
     assert bar.levels == (0.0,) * 8
+
+
+def test_a_resting_camera_keeps_the_kiosk_running_and_says_so():
+    import numpy as np
+    import pygame
+
+    from kiosk.core import modes
+    from kiosk.ui.screens import MUTED, Renderer
+
+    class Resting:
+        name, state, last_error = "pi", "resting", "no camera found"
+
+        def read(self, _t):
+            return None
+
+        def close(self):
+            pass
+
+    pygame.display.init()
+    app = App(headless=True, camera=Resting(), fps=15)
+    app.state = modes.State(mode=modes.Mode.TRAIN)
+    screen = pygame.Surface((800, 480))
+    for i in range(10):
+        app.step(i / 15, [], screen, Renderer())
+    assert app.state.mode == modes.Mode.TRAIN and not app.state.fault
+    frame = app._frame(1.0, None, ())
+    assert frame.camera_resting
+    img = pygame.surfarray.array3d(screen)
+    assert np.any(np.all(np.abs(img.astype(int) - MUTED) < 10, axis=-1))  # the quiet "camera resting" text
+    # the buttons still work: BLUE goes to the call-us screen
+    app.step(2.0, [("blue", True, 2.0), ("blue", False, 2.1)], screen, Renderer())
+    assert app.state.mode == modes.Mode.CALL
