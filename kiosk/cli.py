@@ -142,33 +142,59 @@ def _run(args: argparse.Namespace) -> int:
     import logging
 
     from kiosk.app import App, load_script
+    from kiosk.config import load_config
     from kiosk.content import DEFAULT_PATH, load_content
-    from kiosk.errors import ConfigError
+    from kiosk.errors import HardwareUnavailable
     from kiosk.hw.camera import open_camera
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("kiosk")
     try:
         w, h = (int(v) for v in args.window.lower().split("x"))
     except ValueError as e:
         raise ConfigError(f"--window {args.window!r} is not WxH, e.g. 1280x720") from e
-    content = load_content(args.content or DEFAULT_PATH)
+    if args.headless and args.seconds is None and args.script is None:
+        raise ConfigError("--headless needs --seconds N or --script FILE (it would run forever)")
+    content_path = args.content or DEFAULT_PATH
+    content = load_content(content_path)
     script = load_script(args.script) if args.script else None
-    buttons = None
-    from kiosk.config import load_config
-
     cfg = load_config(args.config)
+    notices = []
+    if on_raspberry_pi() and os.environ.get("GPIOZERO_PIN_FACTORY", "").lower() == "mock":
+        notices.append(
+            "GPIOZERO_PIN_FACTORY=mock on a Raspberry Pi: the buttons and LED bar do nothing - unset it"
+        )
+    buttons = ledbar = None
     if args.buttons == "gpio":
         from kiosk.hw.buttons import GpioButtons
 
-        buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
-    ledbar = None
+        try:
+            buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
+        except HardwareUnavailable as e:  # loudly, and the keyboard keeps working
+            notices.append(f"{e} (the keyboard still works)")
     if args.ledbar == "gpio":
         from kiosk.hw.ledbar import GpioLedBar
 
-        ledbar = GpioLedBar(cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"])
+        try:
+            ledbar = GpioLedBar(
+                cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"]
+            )
+        except HardwareUnavailable as e:
+            notices.append(f"{e} (the bar is drawn on screen instead)")
+    for n in notices:
+        log.error("%s", n)
+    camera = open_camera(args.camera)
+    notifier = None
+    try:
+        from kiosk.notify import Notifier
+
+        notifier = Notifier()
+    except ImportError:  # pragma: no cover - the module ships with the package
+        pass
     app = App(
         content=content,
-        camera=open_camera(args.camera),
+        content_path=content_path,
+        camera=camera,
         buttons=buttons,
         ledbar=ledbar,
         size=(w, h),
@@ -176,16 +202,26 @@ def _run(args: argparse.Namespace) -> int:
         headless=args.headless,
         record=args.record,
         fps=args.fps,
+        notifier=notifier,
     )
-    if args.headless and args.seconds is None and script is None:
-        raise ConfigError("--headless needs --seconds N or --script FILE (it would run forever)")
+    if notices:
+        from dataclasses import replace
+
+        app.state = replace(app.state, notice=notices[-1])
     try:
         return app.run(seconds=args.seconds, script=script)
     finally:
-        if buttons is not None:
-            buttons.close()
-        if ledbar is not None:
-            ledbar.close()
+        for dev in (buttons, ledbar, camera):
+            if dev is not None:
+                dev.close()
+
+
+def on_raspberry_pi() -> bool:
+    try:
+        with open("/proc/device-tree/model", "rb") as f:
+            return b"Raspberry Pi" in f.read()
+    except OSError:
+        return False
 
 
 def _config(args: argparse.Namespace) -> int:

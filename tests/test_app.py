@@ -213,3 +213,16 @@ def test_a_resting_camera_keeps_the_kiosk_running_and_says_so():
     # the buttons still work: BLUE goes to the call-us screen
     app.step(2.0, [("blue", True, 2.0), ("blue", False, 2.1)], screen, Renderer())
     assert app.state.mode == modes.Mode.CALL
+
+
+def test_gpio_that_cannot_open_is_said_loudly_and_the_kiosk_runs_on(monkeypatch, caplog):
+    from kiosk.errors import HardwareUnavailable
+    from kiosk.hw import buttons
+
+    def broken(self, *a, **kw):
+        raise HardwareUnavailable("button GREEN on GPIO17 could not be opened (busy) - check [buttons] pins")
+
+    monkeypatch.setattr(buttons.GpioButtons, "__init__", broken)
+    assert main(["run", "--headless", "--seconds", "1", "--buttons", "gpio"]) == 0
+    errors = [r.message for r in caplog.records if r.levelname == "ERROR"]
+    assert any("GPIO17" in m and "keyboard still works" in m for m in errors)
