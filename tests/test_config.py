@@ -39,14 +39,14 @@ def test_staff_override(tmp_path):
     [
         ('[buttons]\ngreen = "GPIO2"\n', "GPIO2/3 have fixed pull-ups"),
         ('[buttons]\ngreen = "GPIO40"\n', "GPIO4..GPIO27"),
-        ('[buttons]\ngreen = 17\n', "should be str"),
+        ("[buttons]\ngreen = 17\n", "should be str"),
         ('[buttons]\nblue = "GPIO17"\n', "already used by [buttons] green"),
         ('[ledbar]\npins = ["GPIO5", "GPIO6", "GPIO17", "GPIO19"]\n', "pins[2] = GPIO17 is already used"),
         ('[ledbar]\npins = ["GPIO5"]\n', "needs 4 to 12"),
         ('[buttons]\ngren = "GPIO5"\n', "gren is not a setting - known: buttons.green"),
-        ('[camera]\nfps = 60\n', "use 15 to 30"),
+        ("[camera]\nfps = 60\n", "use 15 to 30"),
         ('[display]\nfullscreen = "yes"\n', "should be bool"),
-        ('buttons = 3\n', "must be a [table]"),
+        ("buttons = 3\n", "must be a [table]"),
         ('[buttons\ngreen = "GPIO5"\n', "not valid TOML"),
     ],
 )
