@@ -210,7 +210,7 @@ class App:
                     if not ready:  # the first frame is on the screen
                         self.notifier.ready()
                         ready = True
-                    self.notifier.watchdog()  # fed only by a loop that is still drawing frames
+                    self.notifier.watchdog(time.monotonic())  # fed only by a loop still drawing frames
         finally:
             if self.notifier is not None:
                 self.notifier.stopping()
