@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: demo test bench bench-app lint clean
+.PHONY: demo test bench bench-app lint clean check-pi-wheels
 
 $(BIN)/kiosk: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python >= 3.11; found " + sys.version.split()[0])'
@@ -31,3 +31,12 @@ lint: $(BIN)/kiosk
 
 clean:
 	rm -rf $(VENV) bench/out
+
+# Nothing compiles on the Pi: every pip dependency must have a wheel for linux aarch64 on
+# Python 3.11 (Bookworm) and 3.13 (Trixie).
+check-pi-wheels:
+	@set -e; d=$$(mktemp -d); for py in 3.11 3.13; do for pkg in pygame-ce gpiozero colorzero segno; do \
+	  $(PYTHON) -m pip download --quiet --only-binary=:all: --no-deps --platform manylinux2014_aarch64 \
+	    --platform manylinux_2_17_aarch64 --platform any --python-version $$py --implementation cp -d $$d $$pkg \
+	  && echo "OK   $$pkg wheel for Python $$py aarch64" || { echo "FAIL $$pkg: no aarch64 wheel for Python $$py"; exit 1; }; \
+	done; done; rm -rf $$d

@@ -76,3 +76,25 @@ def test_security_exposure_is_at_most_3(tmp_path):
     m = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", r.stdout)
     assert m, r.stdout[-500:] + r.stderr
     assert float(m.group(1)) <= 3.0
+
+
+SCRIPTS = sorted((UNIT.parents[1] / "deploy").glob("*.sh"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_deploy_scripts_parse_and_pass_shellcheck(script):
+    assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
+    text = script.read_text()
+    assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed here")
+    r = subprocess.run(["shellcheck", str(script)], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stdout
+
+
+def test_install_never_pip_installs_picamera2_and_pins_numpy():
+    text = (UNIT.parents[1] / "deploy" / "install.sh").read_text()
+    assert "--system-site-packages" in text and "python3-picamera2" in text
+    assert "numpy==$SYS_NUMPY" in text and "--constraint" in text
+    assert "pip install" not in text.split("python3-picamera2")[0]  # apt first
+    assert '[ -f "$ETC/content.toml" ] ||' in text  # staff edits are never overwritten
