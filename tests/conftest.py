@@ -1,4 +1,8 @@
 import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))  # test helpers such as fake_picamera2
 
 # Headless everywhere: set before anything imports pygame or gpiozero.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")

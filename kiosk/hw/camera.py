@@ -72,8 +72,7 @@ def open_camera(source: str) -> Camera:
     if source.startswith("clip:"):
         return ClipCamera(source[5:])
     if source == "pi":
-        raise HardwareUnavailable(
-            "the Pi camera adapter is not built yet (it comes with the Raspberry Pi issue)"
-            " - run with --camera sim"
-        )
+        from kiosk.hw.picam import PiCamera
+
+        return PiCamera()
     raise HardwareUnavailable(f"unknown camera source {source!r} - use sim, clip:PATH or pi")

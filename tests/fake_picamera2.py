@@ -1,0 +1,133 @@
+"""A fake `picamera2` module that behaves like the real one for what kiosk.hw.picam uses.
+
+Modelled on picamera2 0.3.x: `Picamera2()` raises IndexError with no camera; `sensor_modes` as an
+IMX708 (Camera Module 3) reports them; YUV420 lores arrays come back as (h*3/2, stride) with rows
+padded to the stride; `capture_array(..., wait=False)` returns a Job whose `get_result(timeout)` raises
+concurrent.futures.TimeoutError until it completes; a stalled camera never completes one.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import types
+
+import numpy as np
+
+STATE = {"present": True, "stall": False, "unplug": False, "made": 0}
+IMX708_MODES = [
+    {
+        "format": "SRGGB10_CSI2P",
+        "bit_depth": 10,
+        "size": (1536, 864),
+        "fps": 120.13,
+        "crop_limits": (768, 432, 3072, 1728),
+        "exposure_limits": (9, 77208384, None),
+    },
+    {
+        "format": "SRGGB10_CSI2P",
+        "bit_depth": 10,
+        "size": (2304, 1296),
+        "fps": 56.03,
+        "crop_limits": (0, 0, 4608, 2592),
+        "exposure_limits": (13, 112015443, None),
+    },
+    {
+        "format": "SRGGB10_CSI2P",
+        "bit_depth": 10,
+        "size": (4608, 2592),
+        "fps": 14.35,
+        "crop_limits": (0, 0, 4608, 2592),
+        "exposure_limits": (26, 220417486, None),
+    },
+]
+
+
+def pattern(h: int = 240, w: int = 320) -> np.ndarray:
+    y, x = np.mgrid[0:h, 0:w]
+    return ((x + 2 * y) % 251).astype(np.uint8)
+
+
+class Job:
+    def __init__(self, result=None, done=True):
+        self.result, self.done = result, done
+
+    def get_result(self, timeout=None):
+        if not self.done:
+            raise concurrent.futures.TimeoutError()
+        return self.result
+
+
+class Picamera2:
+    def __init__(self, camera_num: int = 0):
+        if not STATE["present"]:
+            raise IndexError("list index out of range")
+        STATE["made"] += 1
+        self.camera_properties = {"Model": "imx708", "PixelArraySize": (4608, 2592)}
+        self.sensor_modes = IMX708_MODES
+        self.config = None
+        self.started = False
+        self.closed = False
+        self.controls: list[dict] = []
+
+    def create_video_configuration(
+        self,
+        main=None,
+        lores=None,
+        raw=None,
+        transform=None,
+        colour_space=None,
+        buffer_count=6,
+        controls=None,
+        display="main",
+        encode="main",
+        queue=True,
+        sensor=None,
+        use_case="video",
+    ):
+        return {
+            "use_case": use_case,
+            "main": main,
+            "lores": lores,
+            "sensor": sensor or {},
+            "controls": controls or {},
+            "buffer_count": buffer_count,
+        }
+
+    def configure(self, config):
+        self.config = config
+
+    def start(self):
+        if STATE["unplug"]:
+            raise RuntimeError("Camera frontend has timed out!")
+        self.started = True
+
+    def stop(self):
+        self.started = False
+
+    def close(self):
+        self.closed = True
+
+    def capture_array(self, name="main", wait=None, signal_function=None):
+        assert name == "lores" and wait is False, "the adapter must not block"
+        if STATE["unplug"]:
+            raise RuntimeError("Device or resource busy")
+        if STATE["stall"]:
+            return Job(done=False)
+        w, h = self.config["lores"]["size"]
+        stride = (w + 63) // 64 * 64  # rows padded to the stride (384 for 320)
+        arr = np.full((h * 3 // 2, stride), 128, np.uint8)
+        arr[:h, w:] = 255  # padding garbage that must not reach the frame
+        arr[:h, :w] = pattern(h, w)
+        return Job(arr)
+
+    def capture_metadata(self, wait=None):
+        return {"ExposureTime": 12000, "AnalogueGain": 2.5, "Lux": 300.0}
+
+    def set_controls(self, controls):
+        self.controls.append(dict(controls))
+
+
+def module() -> types.ModuleType:
+    m = types.ModuleType("picamera2")
+    m.Picamera2 = Picamera2
+    return m
