@@ -140,6 +140,8 @@ class App:
         self.fps_measured = 0.0
         self._t_prev: float | None = None
         self.reps_today = 0  # in memory until the rep log (SQLite) arrives
+        self.exposure_locked = False
+        self._empty_since: float | None = None
 
     # -- the loop -----------------------------------------------------------------------------
     def run(self, *, seconds: float | None = None, script: list[ScriptEvent] | None = None) -> int:
@@ -295,6 +297,7 @@ class App:
                     if self.recorder:
                         self.recorder.event(t, "rep", rep=ev.rep, angle_deg=round(ev.angle_deg, 1))
                     self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
+        self._lock_exposure_when_room_learnt(t, live)
         self._apply(modes.Tick(), t, screen, renderer)
         depth = live.depth if (live is not None and live.present) else 0.0
         levels = bar_levels(
@@ -305,6 +308,22 @@ class App:
             self.recorder.bar(t, sum(levels) / len(levels))
         self.last = live
         renderer.render(screen, self._frame(t, live, levels))
+
+    def _lock_exposure_when_room_learnt(self, t: float, live) -> None:
+        """Once the room has been seen with nobody in view for 3 s, hold the camera's exposure so the
+        background model does not chase auto-exposure when a member walks in."""
+        lock = getattr(self.camera, "lock_exposure", None)
+        if self.exposure_locked or lock is None or live is None or self.state.demo:
+            return
+        if live.present:
+            self._empty_since = None
+            return
+        if self._empty_since is None:
+            self._empty_since = t
+        elif t - self._empty_since >= 3.0:
+            lock()
+            self.exposure_locked = True
+            log.info("camera exposure locked after learning the empty room")
 
     def _frame(self, t: float, live, levels):
         from kiosk.ui.screens import ScreenFrame

@@ -227,3 +227,32 @@ def test_gpio_that_cannot_open_is_said_loudly_and_the_kiosk_runs_on(monkeypatch,
     assert main(["run", "--headless", "--seconds", "1", "--buttons", "gpio"]) == 0
     errors = [r.message for r in caplog.records if r.levelname == "ERROR"]
     assert any("GPIO17" in m and "keyboard still works" in m for m in errors)
+
+
+def test_exposure_is_locked_once_the_empty_room_is_learnt():
+    import pygame
+
+    from kiosk.hw.camera import SimCamera
+    from kiosk.sim.library import basic_set
+    from kiosk.ui.screens import Renderer
+
+    class LockingCamera(SimCamera):
+        name = "pi"
+
+        def __init__(self):
+            super().__init__(basic_set(reps=1, seed=12))
+            self.locks = 0
+
+        def lock_exposure(self):
+            self.locks += 1
+
+    pygame.display.init()
+    cam = LockingCamera()
+    app = App(headless=True, camera=cam, fps=15)
+    screen, renderer = pygame.Surface((800, 480)), Renderer()
+    for i in range(int(2.5 * 15)):  # the empty room: not yet 3 s
+        app.step(i / 15, [], screen, renderer)
+    assert cam.locks == 0
+    for i in range(int(2.5 * 15), int(12 * 15)):  # then someone walks in and stays
+        app.step(i / 15, [], screen, renderer)
+    assert cam.locks == 1 and app.exposure_locked
