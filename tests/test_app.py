@@ -253,6 +253,6 @@ def test_exposure_is_locked_once_the_empty_room_is_learnt():
     for i in range(int(2.5 * 15)):  # the empty room: not yet 3 s
         app.step(i / 15, [], screen, renderer)
     assert cam.locks == 0
-    for i in range(int(2.5 * 15), int(12 * 15)):  # then someone walks in and stays
+    for i in range(int(2.5 * 15), 12 * 15):  # then someone walks in and stays
         app.step(i / 15, [], screen, renderer)
     assert cam.locks == 1 and app.exposure_locked
