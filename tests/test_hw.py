@@ -1,8 +1,6 @@
 """Buttons and LED bar adapters on gpiozero's mock pins; keyboard mapping; LED bar patterns."""
 
 import pytest
-from gpiozero import Device
-from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from kiosk.core.bar import bar_levels
 from kiosk.core.buttons import ButtonTracker
@@ -13,24 +11,6 @@ from kiosk.hw.ledbar import GpioLedBar, SimLedBar
 
 PINS = {"green": "GPIO17", "yellow": "GPIO27", "blue": "GPIO22"}
 BAR = ["GPIO5", "GPIO6", "GPIO13", "GPIO19", "GPIO26", "GPIO12", "GPIO16", "GPIO20"]
-
-
-@pytest.fixture
-def factory():
-    saved = Device.pin_factory
-    f = MockFactory()
-    yield f
-    f.reset()
-    Device.pin_factory = saved
-
-
-@pytest.fixture
-def pwm_factory():
-    saved = Device.pin_factory
-    f = MockFactory(pin_class=MockPWMPin)
-    yield f
-    f.reset()
-    Device.pin_factory = saved
 
 
 def test_gpio_buttons_enqueue_edges_and_make_gestures(factory):

@@ -2,23 +2,12 @@
 
 import numpy as np
 import pytest
-from gpiozero import Device
-from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from kiosk import selftest as st
 from kiosk.hw.buttons import GpioButtons
 from kiosk.hw.ledbar import GpioLedBar
 
 PINS = {"green": "GPIO17", "yellow": "GPIO27", "blue": "GPIO22"}
-
-
-@pytest.fixture
-def factory():
-    saved = Device.pin_factory
-    f = MockFactory(pin_class=MockPWMPin)
-    yield f
-    f.reset()
-    Device.pin_factory = saved
 
 
 class FakeClock:
@@ -32,13 +21,13 @@ class FakeClock:
         self.t += dt
 
 
-def test_led_bar_chase_lights_each_segment_in_order(factory):
+def test_led_bar_chase_lights_each_segment_in_order(pwm_factory):
     pins = ["GPIO5", "GPIO6", "GPIO13", "GPIO19"]
     seen = []
-    with GpioLedBar(pins, pin_factory=factory) as bar:
+    with GpioLedBar(pins, pin_factory=pwm_factory) as bar:
 
         def sleep(_dt):
-            seen.append(tuple(int(factory.pin(p).state) for p in pins))
+            seen.append(tuple(int(pwm_factory.pin(p).state) for p in pins))
 
         c = st.check_ledbar(bar, sleep=sleep)
     assert c.ok and c.line().startswith("OK")
@@ -46,17 +35,17 @@ def test_led_bar_chase_lights_each_segment_in_order(factory):
     assert len(seen) == 8
 
 
-def test_buttons_echo_the_pin_when_pressed_and_fail_with_a_hint_when_not(factory):
+def test_buttons_echo_the_pin_when_pressed_and_fail_with_a_hint_when_not(pwm_factory):
     clock = FakeClock()
-    buttons = GpioButtons(PINS, pin_factory=factory, clock=clock)
+    buttons = GpioButtons(PINS, pin_factory=pwm_factory, clock=clock)
     said = []
 
     def sleep(dt):
         clock.sleep(dt)
         if said and "GREEN" in said[-1] and clock.t > 0.5:
-            factory.pin("GPIO17").drive_low()
+            pwm_factory.pin("GPIO17").drive_low()
         if said and "BLUE" in said[-1] and clock.t > 15:
-            factory.pin("GPIO22").drive_low()
+            pwm_factory.pin("GPIO22").drive_low()
 
     checks = st.check_buttons(buttons, PINS, timeout_s=10, clock=clock, sleep=sleep, say=said.append)
     assert [c.ok for c in checks] == [True, False, True]

@@ -28,12 +28,25 @@ KEYS = {
 }
 
 
-class KeyboardButtons:
+class _EdgeQueue:
+    """Edges from any thread, drained by the main loop once per frame."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._q: queue.SimpleQueue[Edge] = queue.SimpleQueue()
+
+    def drain(self) -> list[Edge]:
+        out = []
+        while not self._q.empty():
+            out.append(self._q.get_nowait())
+        return out
+
+
+class KeyboardButtons(_EdgeQueue):
     """Turns pygame key events into edges. Feed it every KEYDOWN/KEYUP event (main thread)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._q: queue.SimpleQueue[Edge] = queue.SimpleQueue()
+        super().__init__(clock)
 
     def handle_key(self, key_name: str, down: bool, t: float | None = None) -> bool:
         button = KEYS.get(key_name.lower())
@@ -42,17 +55,11 @@ class KeyboardButtons:
         self._q.put((button, down, self._clock() if t is None else t))
         return True
 
-    def drain(self) -> list[Edge]:
-        out = []
-        while not self._q.empty():
-            out.append(self._q.get_nowait())
-        return out
-
     def close(self) -> None:
         pass
 
 
-class GpioButtons:
+class GpioButtons(_EdgeQueue):
     """Three arcade buttons on GPIO pins, wired to ground with the internal pull-ups (default)."""
 
     def __init__(
@@ -66,8 +73,7 @@ class GpioButtons:
         from gpiozero import Button
         from gpiozero.exc import GPIOZeroError
 
-        self._clock = clock
-        self._q: queue.SimpleQueue[Edge] = queue.SimpleQueue()
+        super().__init__(clock)
         self._buttons = {}
         try:
             for name, pin in pins.items():
@@ -88,12 +94,6 @@ class GpioButtons:
             self._q.put((name, down, self._clock()))
 
         return cb
-
-    def drain(self) -> list[Edge]:
-        out = []
-        while not self._q.empty():
-            out.append(self._q.get_nowait())
-        return out
 
     def close(self) -> None:
         for b in self._buttons.values():
