@@ -74,6 +74,19 @@ def _parser() -> argparse.ArgumentParser:
     cf.add_argument("check", nargs="?", help="`check FILE`: validate a settings file and say what is wrong")
     cf.add_argument("file", nargs="?")
 
+    ct = sub.add_parser(
+        "content", help="check a content file before it goes live: `kiosk content check [FILE]`"
+    )
+    ct.add_argument("action", choices=["check"], help="check: load and validate, one line per problem")
+    ct.add_argument("file", nargs="?", help="content.toml (default: the built-in assets/content.toml)")
+
+    pv = sub.add_parser(
+        "preview", help="render every screen to PNG files, to see a content edit without the kiosk"
+    )
+    pv.add_argument("--content", default=None, help="content.toml to preview (default: the built-in one)")
+    pv.add_argument("--out", required=True, help="directory for the PNG files")
+    pv.add_argument("--size", default="1920x1080", help="screen size WxH (default 1920x1080; e.g. 800x480)")
+
     d = sub.add_parser("demo", help="vision demo: a synthetic person does a set; watch angle and reps")
     d.add_argument("--headless", action="store_true", help="no window: print the live readout only")
     d.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
@@ -98,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             return _selftest(args)
         if args.command == "config":
             return _config(args)
+        if args.command == "content":
+            return _content(args)
+        if args.command == "preview":
+            return _preview(args)
         if args.command == "demo":
             from kiosk.demo import run_demo
 
@@ -279,3 +296,67 @@ def _selftest(args: argparse.Namespace) -> int:
     failed = [c for c in checks if not c.ok]
     print(f"{len(checks) - len(failed)} OK, {len(failed)} FAIL")
     return 1 if failed else 0
+
+
+def _content(args: argparse.Namespace) -> int:
+    from kiosk.content import DEFAULT_PATH, load_content
+
+    c = load_content(args.file or DEFAULT_PATH)
+    print(
+        f"{c.source}: OK - {len(c.benefits)} benefits, {len(c.steps)} steps,"
+        f" sets of {c.set_reps}, phone {c.phone}"
+    )
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    """Every screen, drawn exactly as the kiosk draws it, with the synthetic person on Train."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from pathlib import Path
+
+    import pygame
+
+    from kiosk.content import DEFAULT_PATH, load_content
+    from kiosk.core.modes import Mode, State
+    from kiosk.core.pipeline import Pipeline
+    from kiosk.sim.library import demo_scene
+    from kiosk.sim.scene import Scene
+    from kiosk.ui.screens import Renderer, ScreenFrame
+
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError as e:
+        raise ConfigError(f"--size {args.size!r} is not WxH, e.g. 1920x1080") from e
+    content = load_content(args.content or DEFAULT_PATH)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pygame.display.init()
+    scene, pipe = Scene(demo_scene()), Pipeline()
+    live = None
+    for i in range(int(11.5 * scene.fps)):  # someone walks in and hinges
+        live = pipe.step(scene.render(i), i / scene.fps)
+    n = len(content.steps)
+    shots = [(f"attract-{k + 1}", State(mode=Mode.ATTRACT, card=k), {}) for k in range(4)]
+    shots += [(f"learn-{k + 1}", State(mode=Mode.LEARN, step=k, n_steps=n, since=-5.0), {}) for k in range(n)]
+    shots += [
+        (
+            "train",
+            State(mode=Mode.TRAIN, reps=3, set_target=content.set_reps),
+            dict(
+                live_present=True,
+                live_angle_deg=live.hip_angle_deg,
+                live_depth=live.depth,
+                live_phase=live.phase.value,
+                live_mask=live.observation.mask,
+            ),
+        ),
+        ("train-nobody", State(mode=Mode.TRAIN, set_target=content.set_reps), {}),
+        ("summary", State(mode=Mode.SUMMARY, reps=content.set_reps, best_deg=97.0, rep_durations=(2.4,)), {}),
+        ("call", State(mode=Mode.CALL), {}),
+    ]
+    surf, renderer = pygame.Surface((w, h)), Renderer()
+    for name, state, kw in shots:
+        renderer.render(surf, ScreenFrame(state=state, content=content, t=1.0, learn_from_pose=0.0, **kw))
+        pygame.image.save(surf, str(out / f"{name}.png"))
+    print(f"{len(shots)} screens from {content.source} at {w}x{h} in {out}/")
+    return 0
