@@ -299,6 +299,12 @@ class App:
                     self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
         self._lock_exposure_when_room_learnt(t, live)
         self._apply(modes.Tick(), t, screen, renderer)
+        if (
+            live is None
+            and getattr(self.camera if not self.state.demo else self.demo_camera, "state", "live")
+            != "resting"
+        ):
+            live = self.last  # no new camera frame this loop (the screen runs faster): keep showing the last
         depth = live.depth if (live is not None and live.present) else 0.0
         levels = bar_levels(
             self.state.mode, t, self.ledbar.n, depth=depth, rep_t=self.rep_t, set_t=self.set_t

@@ -256,3 +256,33 @@ def test_exposure_is_locked_once_the_empty_room_is_learnt():
     for i in range(int(2.5 * 15), 12 * 15):  # then someone walks in and stays
         app.step(i / 15, [], screen, renderer)
     assert cam.locks == 1 and app.exposure_locked
+
+
+def test_loops_without_a_new_camera_frame_keep_showing_the_last_result():
+    import pygame
+
+    from kiosk.core import modes
+    from kiosk.hw.camera import SimCamera
+    from kiosk.ui.screens import Renderer
+
+    class EveryOther(SimCamera):
+        name = "pi"
+
+        def __init__(self):
+            super().__init__()
+            self.n = 0
+
+        def read(self, t):
+            self.n += 1
+            return super().read(t) if self.n % 2 else None  # a 30 fps loop over a 15 fps camera
+
+    pygame.display.init()
+    app = App(headless=True, camera=EveryOther(), fps=30)
+    app.state = modes.State(mode=modes.Mode.TRAIN, set_target=99)
+    screen, renderer = pygame.Surface((800, 480)), Renderer()
+    seen = []
+    for i in range(12 * 30):
+        app.step(i / 30, [], screen, renderer)
+        if i > 10 * 30:  # the synthetic person is on the mark by now
+            seen.append(app._frame(i / 30, app.last, ()).live_present)
+    assert all(seen)  # no flicker to "step onto the mark" on loops without a frame
