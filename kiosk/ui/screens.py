@@ -109,7 +109,8 @@ class Renderer:
     # -- frame ---------------------------------------------------------------------------------------
     def render(self, surf: pygame.Surface, f: ScreenFrame) -> None:
         w, h = surf.get_size()
-        self.u = min(w / 1920, h / 1080)  # layout unit: 1.0 on a 1080p TV
+        # layout unit: 1.0 on a 1080p TV; never below 0.5 so text stays readable from 3 m on 800x480
+        self.u = max(min(w / 1920, h / 1080), 0.5)
         self.w, self.h = w, h
         surf.fill(BG)
         s = f.state
@@ -301,13 +302,12 @@ class Renderer:
             self.text("depth", self.px(36), MUTED), (meter.left - self.px(6), meter.bottom + self.px(8))
         )
         cue = self._cue(f) if seen else c.cues["arrive"]
-        self.para(
-            surf,
-            cue,
-            self.px(62),
-            pygame.Rect(right.left, centre[1] + dial_r + self.px(60), right.width, 0),
-            ACCENT,
-        )
+        top = centre[1] + dial_r + self.px(50)
+        size = self.px(62)
+        # one cue, at most two lines above the button legend: smaller type before it would overlap
+        while size > self.px(36) and len(self.wrap(cue, size, right.width)) * size * 1.1 > right.bottom - top:
+            size -= 2
+        self.para(surf, cue, size, pygame.Rect(right.left, top, right.width, 0), ACCENT)
 
     def _cue(self, f: ScreenFrame) -> str:
         """One phase-aware cue at a time, taken from the steps."""
