@@ -14,14 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kiosk.content import Content, load_content
+from kiosk.content import Content
 from kiosk.core import modes
 from kiosk.core.bar import bar_levels
-from kiosk.core.buttons import ButtonTracker
+from kiosk.core.buttons import ButtonTiming, ButtonTracker
 from kiosk.core.pipeline import Pipeline
 from kiosk.core.reps import RepSettings
 from kiosk.errors import ConfigError
 from kiosk.hw.camera import Camera, SimCamera
+from kiosk.live_content import LiveContent
 
 log = logging.getLogger(__name__)
 
@@ -107,12 +108,25 @@ class App:
         fps: float = 30.0,
         content_path: str | Path | None = None,
         notifier=None,
+        showing_path: str | Path | None = None,
+        last_good_dir: str | Path | None = None,
+        idle_s: float = modes.ModeTiming.idle_s,
+        button_timing: ButtonTiming | None = None,
+        settle_s: float = 2.0,
     ) -> None:
         from kiosk.hw.buttons import KeyboardButtons
         from kiosk.hw.ledbar import SimLedBar
 
         self.content_path = content_path
-        self.content = content or load_content(*([content_path] if content_path else []))
+        # the content on screen; a staff edit goes live between frames once checked (last good kept)
+        self.live_content = LiveContent(
+            content_path,
+            content,
+            showing_path=Path(showing_path) if showing_path else None,
+            last_good_dir=Path(last_good_dir) if last_good_dir else None,
+            settle_s=settle_s,
+        )
+        self.idle_s = idle_s
         self.notifier = notifier
         self._stop = False
         self._reload = False
@@ -131,8 +145,11 @@ class App:
         self.live = Pipeline(reps=reps)
         self.demo_camera = SimCamera()
         self.demo = Pipeline(reps=reps)
-        self.tracker = ButtonTracker()
+        self.tracker = ButtonTracker(button_timing or ButtonTiming())
         self.state = modes.State(n_steps=len(self.content.steps), set_target=self.content.set_reps, n_cards=4)
+        self.timing = self._timing()
+        if not self.live_content.valid:
+            self._content_changed(False)
         self.rep_t = self.set_t = -1e9
         self.learn_from_pose = 0.0
         self.last = None
@@ -142,6 +159,14 @@ class App:
         self.reps_today = 0  # in memory until the rep log (SQLite) arrives
         self.exposure_locked = False
         self._empty_since: float | None = None
+
+    @property
+    def content(self) -> Content:
+        return self.live_content.current
+
+    def _timing(self) -> modes.ModeTiming:
+        c = self.content
+        return modes.ModeTiming(card_s=c.card_s, idle_s=self.idle_s, summary_s=c.summary_s, call_s=c.call_s)
 
     # -- the loop -----------------------------------------------------------------------------
     def run(self, *, seconds: float | None = None, script: list[ScriptEvent] | None = None) -> int:
@@ -180,9 +205,13 @@ class App:
                 t = clock() - t0
                 if end_t is not None and t >= end_t:
                     break
-                if self._reload:
+                if self._reload:  # SIGHUP: as soon as the files have settled
                     self._reload = False
-                    self.reload_content()
+                    self.live_content.watcher.request()
+                if self.live_content.source is not None:
+                    went_live = self.live_content.poll(time.monotonic() if not simulated else t)
+                    if went_live is not None:
+                        self._content_changed(went_live)
                 edges = []
                 if not self.headless:
                     for ev in pygame.event.get():
@@ -241,28 +270,39 @@ class App:
         signal.signal(signal.SIGHUP, reload)
 
     def reload_content(self) -> bool:
-        """Re-read the content file; a bad edit keeps the last good content on screen and says why."""
-        from kiosk.errors import ContentError
-
+        """Check and apply the content now (the loop does this when an edit has settled, or on SIGHUP)."""
         if self.notifier is not None:
             self.notifier.reloading()
-        try:
-            new = load_content(*([self.content_path] if self.content_path else []))
-        except ContentError as e:
-            msg = f"content not reloaded, still showing the last good version: {e}"
-            log.error("%s", msg)
-            self.state = replace(self.state, notice=msg)
-            ok = False
-        else:
-            self.content = new
-            self.state = replace(
-                self.state, n_steps=len(new.steps), set_target=new.set_reps, notice="content reloaded"
-            )
-            log.info("content reloaded from %s", new.source)
-            ok = True
+        ok = self.live_content.reload()
+        self._content_changed(ok)
         if self.notifier is not None:
             self.notifier.ready()
         return ok
+
+    def _content_changed(self, ok: bool) -> None:
+        """Between frames: the new content is in; the set in progress keeps its count."""
+        if not ok:
+            n = len(self.live_content.problems)
+            first = str(self.live_content.problems[0]) if n else ""
+            self.state = replace(
+                self.state,
+                notice=f"content edit rejected ({n} problem{'s' if n != 1 else ''}), still showing the"
+                f" last good version: {first}",
+            )
+            return
+        new = self.content
+        step = min(self.state.step, len(new.steps) - 1)
+        self.state = replace(
+            self.state,
+            n_steps=len(new.steps),
+            step=step,
+            set_target=new.set_reps,
+            notice=f"content version {new.version} live",
+        )
+        self.timing = self._timing()
+        if new.target_angle_deg != self._reps.target_angle_deg:  # the counters keep their counts
+            self._reps = replace(self._reps, target_angle_deg=new.target_angle_deg)
+            self.live.counter.settings = self.demo.counter.settings = self._reps
 
     def step(self, t: float, edges, screen, renderer) -> None:
         """One frame: inputs, camera, state, outputs."""
@@ -346,9 +386,16 @@ class App:
             )
         staff = ()
         if s.overlay:
+            lc = self.live_content
+            content_line = (
+                f"content {self.content.version}: {self.content.source} ({_mtime(self.content.source)})"
+                if lc.valid
+                else f"! content edit REJECTED ({len(lc.problems)} problems), showing {self.content.version}:"
+                " run `kiosk content check`"
+            )
             staff = (
                 f"address: {_address()}",
-                f"content: {self.content.source} ({_mtime(self.content.source)})",
+                content_line,
                 f"fps: {self.fps_measured:.1f}   camera: {'demo figure' if s.demo else self.camera.name}"
                 f" {getattr(self.camera, 'state', '')} {getattr(self.camera, 'last_error', '')}".rstrip(),
                 f"reps today: {self.reps_today}",
@@ -363,12 +410,13 @@ class App:
             bar_levels=levels if self.show_bar else (),
             learn_from_pose=self.learn_from_pose,
             staff_lines=staff,
+            rep_flash=t - self.rep_t < 1.2,
             **kw,
         )
 
     def _apply(self, ev, t: float, screen, renderer) -> None:
         prev = self.state
-        self.state, fx = modes.step(self.state, ev, t)
+        self.state, fx = modes.step(self.state, ev, t, self.timing)
         if (
             self.state.mode == modes.Mode.LEARN
             and prev.mode == modes.Mode.LEARN

@@ -11,7 +11,9 @@ import os
 import sys
 
 from kiosk import __version__
-from kiosk.errors import ConfigError, KioskError
+from kiosk.errors import ConfigError, ContentError, KioskError
+
+LIVE_HELP = "/etc/crux-kiosk/content"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=["screen", "gpio"],
         help="LED bar: drawn on screen, or GPIO pins",
     )
-    k.add_argument("--content", default=None, help="content.toml to show (default: assets/content.toml)")
+    k.add_argument(
+        "--content",
+        default=None,
+        help="content directory (or content.toml) over the built-in defaults; edits go live by themselves",
+    )
     k.add_argument("--config", default=None, help="settings file: pins, LED bar, ... (see `kiosk config`)")
     k.add_argument(
         "--headless", action="store_true", help="no window; a simulated clock runs as fast as it can"
@@ -75,15 +81,27 @@ def _parser() -> argparse.ArgumentParser:
     cf.add_argument("file", nargs="?")
 
     ct = sub.add_parser(
-        "content", help="check a content file before it goes live: `kiosk content check [FILE]`"
+        "content",
+        help="staff content: `check [DIR]` before it goes live, `diff [DIR]` against the screen, `fields`",
+        description="DIR is a content directory (content.toml and its images) or a content.toml; default: "
+        f"{LIVE_HELP} when it exists, else the built-in content. check exits 0 when valid, 1 with one line "
+        "per problem. diff lists what would change on screen compared with the running kiosk.",
     )
-    ct.add_argument("action", choices=["check"], help="check: load and validate, one line per problem")
-    ct.add_argument("file", nargs="?", help="content.toml (default: the built-in assets/content.toml)")
+    ct.add_argument("action", choices=["check", "diff", "fields"], help="check, diff or fields")
+    ct.add_argument("dir", nargs="?", help="content directory or content.toml")
+    ct.add_argument(
+        "--against",
+        default=None,
+        help="diff against this directory or content.toml instead of what the running kiosk shows",
+    )
 
     pv = sub.add_parser(
         "preview", help="render every screen to PNG files, to see a content edit without the kiosk"
     )
-    pv.add_argument("--content", default=None, help="content.toml to preview (default: the built-in one)")
+    pv.add_argument(
+        "dir", nargs="?", help=f"content directory or content.toml (default: {LIVE_HELP} or built-in)"
+    )
+    pv.add_argument("--content", default=None, help=argparse.SUPPRESS)  # the older spelling of DIR
     pv.add_argument("--out", required=True, help="directory for the PNG files")
     pv.add_argument("--size", default="1920x1080", help="screen size WxH (default 1920x1080; e.g. 800x480)")
 
@@ -157,12 +175,14 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     import logging
+    from pathlib import Path
 
     from kiosk.app import App, load_script
     from kiosk.config import load_config
-    from kiosk.content import DEFAULT_PATH, load_content
+    from kiosk.core.buttons import ButtonTiming
     from kiosk.errors import HardwareUnavailable
     from kiosk.hw.camera import open_camera
+    from kiosk.live_content import SHOWING_NAME
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("kiosk")
@@ -172,8 +192,7 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--window {args.window!r} is not WxH, e.g. 1280x720") from e
     if args.headless and args.seconds is None and args.script is None:
         raise ConfigError("--headless needs --seconds N or --script FILE (it would run forever)")
-    content_path = args.content or DEFAULT_PATH
-    content = load_content(content_path)
+    content_path = args.content
     script = load_script(args.script) if args.script else None
     cfg = load_config(args.config)
     notices = []
@@ -208,9 +227,10 @@ def _run(args: argparse.Namespace) -> int:
         notifier = Notifier()
     except ImportError:  # pragma: no cover - the module ships with the package
         pass
+    state_dir = os.environ.get("STATE_DIRECTORY")  # systemd's StateDirectory= (/var/lib/crux-kiosk)
     app = App(
-        content=content,
         content_path=content_path,
+        last_good_dir=Path(state_dir) / "last-good-content" if state_dir else None,
         camera=camera,
         buttons=buttons,
         ledbar=ledbar,
@@ -220,6 +240,12 @@ def _run(args: argparse.Namespace) -> int:
         record=args.record,
         fps=args.fps,
         notifier=notifier,
+        # systemd's RuntimeDirectory=: what is on screen, for `kiosk content diff` over SSH
+        showing_path=Path(os.environ["RUNTIME_DIRECTORY"]) / SHOWING_NAME
+        if os.environ.get("RUNTIME_DIRECTORY")
+        else None,
+        idle_s=cfg["timing.idle_s"],
+        button_timing=ButtonTiming(hold_s=cfg["buttons.hold_s"], long_hold_s=cfg["buttons.long_hold_s"]),
     )
     if notices:
         from dataclasses import replace
@@ -298,15 +324,67 @@ def _selftest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _content(args: argparse.Namespace) -> int:
-    from kiosk.content import DEFAULT_PATH, load_content
+def _content_source(arg: str | None):
+    """The directory staff name; else the live one on a kiosk; else the built-in content (None)."""
+    from kiosk.live_content import LIVE_DIR
 
-    c = load_content(args.file or DEFAULT_PATH)
-    print(
-        f"{c.source}: OK - {len(c.benefits)} benefits, {len(c.steps)} steps,"
-        f" sets of {c.set_reps}, phone {c.phone}"
-    )
+    if arg:
+        return arg
+    return LIVE_DIR if LIVE_DIR.exists() else None
+
+
+def _content(args: argparse.Namespace) -> int:
+    from kiosk import content as ct
+
+    if args.action == "fields":
+        sys.stdout.write(ct.describe_fields())
+        return 0
+    source = _content_source(args.dir)
+    c, problems = ct.check_content(source)
+    name = str(source) if source is not None else f"{ct.DEFAULT_PATH} (built-in)"
+    if args.action == "check":
+        if problems:
+            for p in problems:
+                print(p)
+            print(f"{name}: {len(problems)} problem(s) - nothing goes live until they are fixed")
+            return 1
+        print(
+            f"{name}: OK - version {c.version}: {len(c.benefits)} benefits, {len(c.steps)} steps,"
+            f" sets of {c.set_reps}, phone {c.phone}"
+        )
+        return 0
+    # diff
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"{name}: {len(problems)} problems - fix them first (`kiosk content check`)")
+        return 1
+    old, against = _running_values(args.against)
+    lines = ct.diff(old, c.values)
+    print(f"{name} compared with {against}:")
+    for line in lines:
+        print(f"  {line}")
+    if not lines:
+        print("  no changes")
     return 0
+
+
+def _running_values(against: str | None) -> tuple[dict, str]:
+    """What the screen shows now: the running kiosk's own record, else the live files, else built-in."""
+    from kiosk import content as ct
+    from kiosk.live_content import LIVE_DIR, SHOWING_PATH, read_showing
+
+    if against is None:
+        doc = read_showing(SHOWING_PATH)
+        if doc is not None and isinstance(doc.get("values"), dict):
+            return doc["values"], f"the running kiosk (version {doc.get('version')}, from {SHOWING_PATH})"
+        against = str(LIVE_DIR) if LIVE_DIR.exists() else None
+    if against is None:
+        return ct.load_content(None, fit=False).values, "the built-in content"
+    c, problems = ct.check_content(against, fit=False)
+    if c is None:
+        raise ContentError(f"{against}: cannot compare with it, it has problems: {problems[0]}")
+    return c.values, against
 
 
 def _preview(args: argparse.Namespace) -> int:
@@ -316,7 +394,7 @@ def _preview(args: argparse.Namespace) -> int:
 
     import pygame
 
-    from kiosk.content import DEFAULT_PATH, load_content
+    from kiosk.content import check_content
     from kiosk.core.modes import Mode, State
     from kiosk.core.pipeline import Pipeline
     from kiosk.sim.library import demo_scene
@@ -327,7 +405,13 @@ def _preview(args: argparse.Namespace) -> int:
         w, h = (int(v) for v in args.size.lower().split("x"))
     except ValueError as e:
         raise ConfigError(f"--size {args.size!r} is not WxH, e.g. 1920x1080") from e
-    content = load_content(args.content or DEFAULT_PATH)
+    source = _content_source(args.dir or args.content)
+    content, problems = check_content(source)
+    if content is None:
+        for p in problems:
+            print(p)
+        print(f"{source}: {len(problems)} problem(s) - fix them, then preview again (nothing was drawn)")
+        return 1
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     pygame.display.init()
@@ -348,6 +432,18 @@ def _preview(args: argparse.Namespace) -> int:
                 live_depth=live.depth,
                 live_phase=live.phase.value,
                 live_mask=live.observation.mask,
+            ),
+        ),
+        (
+            "train-rep",
+            State(mode=Mode.TRAIN, reps=4, set_target=content.set_reps),
+            dict(
+                live_present=True,
+                live_angle_deg=150.0,
+                live_depth=0.3,
+                live_phase="standing",
+                live_mask=live.observation.mask,
+                rep_flash=True,
             ),
         ),
         ("train-nobody", State(mode=Mode.TRAIN, set_target=content.set_reps), {}),

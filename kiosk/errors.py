@@ -10,7 +10,11 @@ class ConfigError(KioskError, ValueError):
 
 
 class ContentError(KioskError, ValueError):
-    """Staff content (TOML, images) is invalid."""
+    """Staff content (TOML, images) is invalid. `problems` lists every one (kiosk.content.Problem)."""
+
+    def __init__(self, message: str, problems: list | tuple = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 class ClipError(KioskError, ValueError):

@@ -43,12 +43,16 @@ class ScreenFrame:
     )  # the LED bar, drawn on screen in the simulator
     learn_from_pose: float = 0.0  # previous step's pose, for the animated transition
     staff_lines: tuple[str, ...] = ()
+    rep_flash: bool = False  # a rep was just counted: the "rep" cue shows
     camera_resting: bool = False
 
 
 class Renderer:
     def __init__(self) -> None:
         pygame.font.init()
+        self.fit: list[tuple[str, str]] | None = None  # set by fit_problems()
+        self._images: dict[tuple, pygame.Surface] = {}
+        self.theme(None)
         self._fonts: dict[int, pygame.font.Font] = {}
         self._text: dict[tuple, pygame.Surface] = {}
         self._qr: dict[tuple[str, int], pygame.Surface] = {}
@@ -60,7 +64,8 @@ class Renderer:
             self._fonts[px] = pygame.font.Font(None, px)
         return self._fonts[px]
 
-    def text(self, s: str, px: int, colour=TEXT) -> pygame.Surface:
+    def text(self, s: str, px: int, colour=None) -> pygame.Surface:
+        colour = colour or self.fg
         key = (s, int(px), colour)
         surf = self._text.get(key)
         if surf is None:
@@ -84,9 +89,28 @@ class Renderer:
             lines.append(cur)
         return lines
 
-    def para(self, surf, s: str, px: int, rect: pygame.Rect, colour=TEXT, *, centre=False) -> int:
+    def para(
+        self, surf, s: str, px: int, rect: pygame.Rect, colour=None, *, centre=False, key="", bottom=None
+    ) -> int:
+        """Wrapped text from rect.top; returns the y below it. With `key`, a fit check (see fit_problems)
+        records a word wider than the rect or text running past `bottom`."""
         y = rect.top
-        for line in self.wrap(s, px, rect.width):
+        lines = self.wrap(s, px, rect.width)
+        if self.fit is not None and key:
+            end = rect.top + len(lines) * int(px * 1.1)
+            if any(self.font(px).size(line)[0] > rect.width for line in lines):
+                self.fit.append((key, "has a word too long for one line on the smallest screen - shorten it"))
+            elif bottom is not None and end > bottom:
+                room = max(1, (bottom - rect.top) // int(px * 1.1))
+                over = 1 - (bottom - rect.top) / max(1, end - rect.top)
+                self.fit.append(
+                    (
+                        key,
+                        f"needs {len(lines)} lines where {room} fit on the {self.w}x{self.h} screen"
+                        f" - shorten it by about {max(1, round(len(s) * over))} characters",
+                    )
+                )
+        for line in lines:
             img = self.text(line, px, colour)
             x = rect.centerx - img.get_width() // 2 if centre else rect.left
             surf.blit(img, (x, y))
@@ -106,13 +130,59 @@ class Renderer:
             self._qr[key] = pygame.transform.scale(small, (size_px, size_px))
         return self._qr[key]
 
+    def theme(self, th) -> None:
+        """The content's colours (module defaults when the content has none)."""
+        if th is None:
+            self.bg, self.panel, self.fg, self.muted, self.accent, self.good = (
+                BG,
+                PANEL,
+                TEXT,
+                MUTED,
+                ACCENT,
+                GOOD,
+            )
+        else:
+            self.bg, self.panel, self.fg = th.background, th.panel, th.text
+            self.muted, self.accent, self.good = th.muted, th.accent, th.good
+
+    def image(self, img, box: tuple[int, int]) -> pygame.Surface:
+        """A content image (bytes checked by kiosk.content), scaled to fit `box`, cached."""
+        key = (img.name, hash(img.data), box)
+        surf = self._images.get(key)
+        if surf is None:
+            if len(self._images) > 16:
+                self._images.clear()
+            import io
+
+            raw = pygame.image.load(io.BytesIO(img.data), img.name)
+            scale = min(box[0] / raw.get_width(), box[1] / raw.get_height())
+            size = (max(1, int(raw.get_width() * scale)), max(1, int(raw.get_height() * scale)))
+            surf = pygame.transform.smoothscale(
+                raw.convert_alpha() if pygame.display.get_surface() else raw, size
+            )
+            self._images[key] = surf
+        return surf
+
+    def fits(self, img: pygame.Surface, width: int, key: str) -> pygame.Surface:
+        """Record a one-line text wider than `width` (fit check); draw it as it is."""
+        if self.fit is not None and key and img.get_width() > width:
+            self.fit.append(
+                (
+                    key,
+                    f"is {img.get_width() - width} px too wide for one line on the {self.w}x{self.h}"
+                    " screen - shorten it",
+                )
+            )
+        return img
+
     # -- frame ---------------------------------------------------------------------------------------
     def render(self, surf: pygame.Surface, f: ScreenFrame) -> None:
         w, h = surf.get_size()
         # layout unit: 1.0 on a 1080p TV; never below 0.5 so text stays readable from 3 m on 800x480
         self.u = max(min(w / 1920, h / 1080), 0.5)
         self.w, self.h = w, h
-        surf.fill(BG)
+        self.theme(f.content.theme)
+        surf.fill(self.bg)
         s = f.state
         if s.fault:
             self._fault(surf, f)
@@ -133,9 +203,15 @@ class Renderer:
     def px(self, v: float) -> int:
         return max(1, int(v * self.u))
 
-    def _header(self, surf, f: ScreenFrame, title: str) -> None:
-        surf.blit(self.text(f.content.gym_name.upper(), self.px(44), ACCENT), (self.px(60), self.px(40)))
-        img = self.text(title, self.px(64))
+    def _header(self, surf, f: ScreenFrame, title: str, key: str = "") -> None:
+        room = self.w - self.px(120)
+        if f.content.logo is not None:
+            logo = self.image(f.content.logo, (self.px(300), self.px(110)))
+            surf.blit(logo, (self.w - self.px(60) - logo.get_width(), self.px(35)))
+            room -= logo.get_width() + self.px(30)
+        name = self.fits(self.text(f.content.gym_name.upper(), self.px(44), self.accent), room, "gym.name")
+        surf.blit(name, (self.px(60), self.px(40)))
+        img = self.fits(self.text(title, self.px(64)), room, key)
         surf.blit(img, (self.px(60), self.px(95)))
 
     def _legend(self, surf, f: ScreenFrame) -> None:
@@ -181,16 +257,33 @@ class Renderer:
         fig = pygame.Rect(body.right - int(body.width * 0.38), body.top, int(body.width * 0.38), body.height)
         text = pygame.Rect(body.left, body.top, int(body.width * 0.58), body.height)
         if card == 0:
-            self._header(surf, f, c.heading)
-            y = self.para(surf, c.intro, self.px(72), text)
-            self.para(surf, c.tagline, self.px(44), text.move(0, y - text.top + self.px(30)), MUTED)
-            draw_figure(surf, fig, rep_depth(f.t), accent=ACCENT, kettlebell=True)
+            self._header(surf, f, c.heading, "title.heading")
+            y = self.para(surf, c.intro, self.px(72), text, key="title.intro", bottom=body.bottom)
+            self.para(
+                surf,
+                c.tagline,
+                self.px(44),
+                text.move(0, y - text.top + self.px(30)),
+                self.muted,
+                key="gym.tagline",
+                bottom=body.bottom,
+            )
+            if c.photo is not None:
+                img = self.image(c.photo, fig.size)
+                surf.blit(img, (fig.centerx - img.get_width() // 2, fig.top))
+            else:
+                draw_figure(surf, fig, rep_depth(f.t), accent=self.accent, kettlebell=True)
         elif card == 1:
             self._header(surf, f, "Why hip hinge?")
             y = text.top
+            longest = max(range(len(c.benefits)), key=lambda k: len(c.benefits[k].text))
             for k, b in enumerate(c.benefits):
                 y = self.para(
-                    surf, f"{k + 1}. {b.title}", self.px(54), pygame.Rect(text.left, y, body.width, 0), ACCENT
+                    surf,
+                    f"{k + 1}. {b.title}",
+                    self.px(54),
+                    pygame.Rect(text.left, y, body.width, 0),
+                    self.accent,
                 )
                 y = self.para(
                     surf,
@@ -199,6 +292,14 @@ class Renderer:
                     pygame.Rect(text.left + self.px(40), y, body.width - self.px(40), 0),
                 )
                 y += self.px(18)
+            if self.fit is not None and y - self.px(18) > body.bottom:
+                self.fit.append(
+                    (
+                        f"benefits[{longest + 1}].text",
+                        f"with the other benefits, needs {y - body.bottom} px more"
+                        f" than the {self.w}x{self.h} screen - shorten this or another benefit, or use fewer",
+                    )
+                )
         elif card == 2:
             self._header(surf, f, "Learn it here, in 5 steps")
             y = self.para(
@@ -210,18 +311,26 @@ class Renderer:
                 self.px(54),
                 text.move(0, y - text.top + self.px(20)),
             )
-            draw_figure(surf, fig, rep_depth(f.t), accent=ACCENT)
+            draw_figure(surf, fig, rep_depth(f.t), accent=self.accent)
         else:
             self._header(surf, f, "Personal training")
-            y = self.para(surf, f"Call us now {c.phone}", self.px(96), text, ACCENT)
-            self.para(surf, c.tagline, self.px(48), text.move(0, y - text.top + self.px(20)), MUTED)
+            y = self.para(
+                surf,
+                f"Call us now {c.phone}",
+                self.px(96),
+                text,
+                self.accent,
+                key="gym.phone",
+                bottom=body.bottom,
+            )
+            self.para(surf, c.tagline, self.px(48), text.move(0, y - text.top + self.px(20)), self.muted)
             q = min(fig.width, fig.height) - self.px(40)
             surf.blit(self.qr(c.phone_uri, q), (fig.left, fig.top))
 
     def _learn(self, surf, f: ScreenFrame) -> None:
         c, s = f.content, f.state
         k = min(s.step, len(c.steps) - 1)
-        self._header(surf, f, c.heading)
+        self._header(surf, f, c.heading, "title.heading")
         body = pygame.Rect(self.px(60), self.px(190), self.w - self.px(180), self.h - self.px(330))
         fig = pygame.Rect(body.left, body.top, int(body.width * 0.4), body.height)
         text = pygame.Rect(
@@ -231,18 +340,26 @@ class Renderer:
         a = min(1.0, max(0.0, (f.t - s.since) / 0.8))
         ease = 0.5 - 0.5 * math.cos(math.pi * a)
         pose = f.learn_from_pose + (c.steps[k].pose - f.learn_from_pose) * ease
-        draw_figure(surf, fig, pose, accent=ACCENT)
-        count = self.text(f"{k + 1} / {len(c.steps)}", self.px(110), ACCENT)
+        draw_figure(surf, fig, pose, accent=self.accent)
+        count = self.text(f"{k + 1} / {len(c.steps)}", self.px(110), self.accent)
         surf.blit(count, (text.left, text.top))
-        y = self.para(surf, c.steps[k].text, self.px(70), text.move(0, count.get_height() + self.px(20)))
+        self.para(
+            surf,
+            c.steps[k].text,
+            self.px(70),
+            text.move(0, count.get_height() + self.px(20)),
+            key=f"steps[{k + 1}].text",
+            bottom=body.bottom - self.px(40),
+        )
         self.para(
             surf,
             c.author,
             self.px(36),
             pygame.Rect(text.left, body.bottom - self.px(40), text.width, 0),
-            MUTED,
+            self.muted,
+            key="title.author",
+            bottom=body.bottom,
         )
-        del y
 
     def _train(self, surf, f: ScreenFrame) -> None:
         c, s = f.content, f.state
@@ -253,7 +370,7 @@ class Renderer:
         right = pygame.Rect(
             left.right + self.px(40), body.top, body.right - left.right - self.px(40), body.height
         )
-        pygame.draw.rect(surf, PANEL, left, border_radius=self.px(20))
+        pygame.draw.rect(surf, self.panel, left, border_radius=self.px(20))
         seen = f.live_present and not f.camera_resting
         if f.camera_resting:
             self.para(
@@ -261,14 +378,14 @@ class Renderer:
                 "Camera resting - the steps and call-us still work",
                 self.px(50),
                 left.inflate(-self.px(60), -self.px(200)),
-                MUTED,
+                self.muted,
                 centre=True,
             )
         elif f.live_mask is not None and f.live_mask.any():
             colour = SEEN if seen else (90, 100, 115)
             m = f.live_mask
             rgb = np.zeros((m.shape[1], m.shape[0], 3), np.uint8)
-            rgb[...] = PANEL
+            rgb[...] = self.panel
             rgb[m.T] = colour
             img = pygame.surfarray.make_surface(rgb)
             scale = min(left.width / m.shape[1], left.height / m.shape[0])
@@ -276,38 +393,69 @@ class Renderer:
             surf.blit(img, (left.centerx - img.get_width() // 2, left.centery - img.get_height() // 2))
         # the one line that says at a glance whether the kiosk sees you
         status = ("I see you" if seen else c.cues["arrive"]) if not f.camera_resting else "Camera resting"
-        img = self.text(status, self.px(48), GOOD if seen else ACCENT)
+        room = left.width - self.px(40)
+        px = self.px(48)
+        while px > self.px(36) and self.font(px).size(status)[0] > room:
+            px -= 2
+        img = self.text(status, px, self.good if seen else self.accent)
+        self.fits(self.text(c.cues["arrive"], self.px(36)), room, "cues.arrive")
         surf.blit(img, (left.left + self.px(20), left.top + self.px(16)))
         # reps, dial, depth meter, cue
         target = 5 if s.demo else s.set_target
-        reps = self.text(f"{s.reps} / {target}", self.px(150), TEXT)
+        reps = self.text(f"{s.reps} / {target}", self.px(150), self.fg)
         surf.blit(reps, (right.left, right.top))
         surf.blit(
-            self.text("reps", self.px(48), MUTED),
+            self.text("reps", self.px(48), self.muted),
             (right.left + reps.get_width() + self.px(20), right.top + self.px(70)),
         )
         dial_r = min(right.width // 4, self.px(170))
         centre = (right.left + dial_r + self.px(10), right.top + reps.get_height() + self.px(40) + dial_r)
         self._dial(surf, centre, dial_r, f.live_angle_deg if seen else None, c.target_angle_deg)
         meter = pygame.Rect(centre[0] + dial_r + self.px(60), centre[1] - dial_r, self.px(70), 2 * dial_r)
-        pygame.draw.rect(surf, PANEL, meter, border_radius=self.px(12))
+        pygame.draw.rect(surf, self.panel, meter, border_radius=self.px(12))
         fill = int(meter.height * (f.live_depth if seen else 0.0))
         pygame.draw.rect(
             surf,
-            GOOD if f.live_depth >= 1.0 else ACCENT,
+            self.good if f.live_depth >= 1.0 else self.accent,
             (meter.left, meter.bottom - fill, meter.width, fill),
             border_radius=self.px(12),
         )
         surf.blit(
-            self.text("depth", self.px(36), MUTED), (meter.left - self.px(6), meter.bottom + self.px(8))
+            self.text("depth", self.px(36), self.muted), (meter.left - self.px(6), meter.bottom + self.px(8))
         )
         cue = self._cue(f) if seen else c.cues["arrive"]
         top = centre[1] + dial_r + self.px(50)
-        size = self.px(62)
-        # one cue, at most two lines above the button legend: smaller type before it would overlap
-        while size > self.px(36) and len(self.wrap(cue, size, right.width)) * size * 1.1 > right.bottom - top:
-            size -= 2
-        self.para(surf, cue, size, pygame.Rect(right.left, top, right.width, 0), ACCENT)
+        rep_cue = seen and f.rep_flash
+
+        def size_for(text: str) -> int:
+            # one cue above the button legend: smaller type before it would overlap
+            size = self.px(62)
+            while (
+                size > self.px(36)
+                and len(self.wrap(text, size, right.width)) * size * 1.1 > right.bottom - top
+            ):
+                size -= 2
+            return size
+
+        if self.fit is not None:
+            for k in ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep"):
+                size = size_for(c.cues[k])
+                self.para(
+                    pygame.Surface((1, 1)),
+                    c.cues[k],
+                    size,
+                    pygame.Rect(right.left, top, right.width, 0),
+                    key=f"cues.{k}",
+                    bottom=right.bottom + 1,
+                )
+        cue = c.cues["rep"] if rep_cue else cue
+        self.para(
+            surf,
+            cue,
+            size_for(cue),
+            pygame.Rect(right.left, top, right.width, 0),
+            self.good if rep_cue else self.accent,
+        )
 
     def _cue(self, f: ScreenFrame) -> str:
         """One phase-aware cue at a time, taken from the steps."""
@@ -322,20 +470,20 @@ class Renderer:
 
     def _dial(self, surf, centre, r: int, angle: float | None, target: float) -> None:
         """Hip angle dial: 180 (standing) at the top, sweeping clockwise as the hips hinge."""
-        pygame.draw.circle(surf, PANEL, centre, r)
-        pygame.draw.circle(surf, MUTED, centre, r, max(2, self.px(4)))
+        pygame.draw.circle(surf, self.panel, centre, r)
+        pygame.draw.circle(surf, self.muted, centre, r, max(2, self.px(4)))
 
         def point(deg: float, rr: float):
             a = math.radians(90 - (180 - deg))  # 180 -> up, 90 -> right
             return (centre[0] + rr * math.cos(a), centre[1] - rr * math.sin(a))
 
-        pygame.draw.line(surf, GOOD, point(target, r * 0.75), point(target, r), max(3, self.px(8)))
+        pygame.draw.line(surf, self.good, point(target, r * 0.75), point(target, r), max(3, self.px(8)))
         label = "--" if angle is None else f"{angle:.0f}\u00b0"
         img = self.text(label, self.px(80))
         surf.blit(img, (centre[0] - img.get_width() // 2, centre[1] + r * 0.2))
         if angle is not None:
-            pygame.draw.line(surf, ACCENT, centre, point(angle, r * 0.9), max(4, self.px(10)))
-        pygame.draw.circle(surf, ACCENT, centre, max(4, self.px(12)))
+            pygame.draw.line(surf, self.accent, centre, point(angle, r * 0.9), max(4, self.px(10)))
+        pygame.draw.circle(surf, self.accent, centre, max(4, self.px(12)))
 
     def _summary(self, surf, f: ScreenFrame) -> None:
         s = f.state
@@ -349,7 +497,7 @@ class Renderer:
         ]
         y = body.top
         for k, v in rows:
-            surf.blit(self.text(k, self.px(60), MUTED), (body.left, y))
+            surf.blit(self.text(k, self.px(60), self.muted), (body.left, y))
             surf.blit(self.text(v, self.px(96)), (body.left + self.px(420), y - self.px(14)))
             y += self.px(130)
         self.para(
@@ -357,20 +505,22 @@ class Renderer:
             f"Want a coach for the rest? Call us now {f.content.phone}",
             self.px(56),
             pygame.Rect(body.left, y + self.px(20), body.width, 0),
-            ACCENT,
+            self.accent,
+            key="gym.phone",
+            bottom=self.h - self.px(116),
         )
 
     def _call(self, surf, f: ScreenFrame) -> None:
         c = f.content
-        self._header(surf, f, c.tagline)
+        self._header(surf, f, c.tagline, "gym.tagline")
         body = pygame.Rect(self.px(60), self.px(200), self.w - self.px(180), self.h - self.px(340))
-        surf.blit(self.text("Call us now", self.px(80), MUTED), (body.left, body.top))
-        phone = self.text(c.phone, self.px(190), ACCENT)
+        surf.blit(self.text("Call us now", self.px(80), self.muted), (body.left, body.top))
+        phone = self.fits(self.text(c.phone, self.px(190), self.accent), body.width, "gym.phone")
         surf.blit(phone, (body.left, body.top + self.px(80)))
         q = min(int(body.height * 0.62), body.width // 4)
         qy = body.top + self.px(80) + phone.get_height() + self.px(20)
         surf.blit(self.qr(c.phone_uri, q), (body.left, qy))
-        surf.blit(self.text("Scan to call", self.px(40), MUTED), (body.left, qy + q + self.px(6)))
+        surf.blit(self.text("Scan to call", self.px(40), self.muted), (body.left, qy + q + self.px(6)))
         ox = body.left + q + self.px(80)
         surf.blit(self.qr(c.offer_url, q), (ox, qy))
         self.para(
@@ -378,8 +528,9 @@ class Renderer:
             c.offer,
             self.px(48),
             pygame.Rect(ox + q + self.px(30), qy, body.right - ox - q - self.px(30), 0),
+            key="gym.offer",
+            bottom=self.h - self.px(116),
         )
-        del ox
 
     def _fault(self, surf, f: ScreenFrame) -> None:
         self._header(surf, f, "Back in a moment")
@@ -388,16 +539,35 @@ class Renderer:
             "The coach is catching its breath. Try the steps (YELLOW, middle button) or call us.",
             self.px(60),
             pygame.Rect(self.px(60), self.px(260), self.w - self.px(240), 0),
-            MUTED,
+            self.muted,
         )
 
     def _overlay(self, surf, f: ScreenFrame) -> None:
         lines = ("STAFF", *f.staff_lines) if f.staff_lines else ("STAFF", "no status yet")
         r = pygame.Rect(self.w // 2, self.px(30), self.w // 2 - self.px(90), self.px(60) * (len(lines) + 1))
         pygame.draw.rect(surf, (0, 0, 0), r, border_radius=self.px(16))
-        pygame.draw.rect(surf, ACCENT, r, max(2, self.px(4)), border_radius=self.px(16))
+        pygame.draw.rect(surf, self.accent, r, max(2, self.px(4)), border_radius=self.px(16))
         for i, line in enumerate(lines):
             surf.blit(
-                self.text(line, self.px(44), ACCENT if i == 0 else TEXT),
+                self.text(line, self.px(44), self.accent if i == 0 else self.fg),
                 (r.left + self.px(24), r.top + self.px(20) + i * self.px(56)),
             )
+
+
+def fit_problems(content: Content, size: tuple[int, int]) -> list[tuple[str, str]]:
+    """Every screen drawn once at `size`; (field key, what to shorten) for text that would not fit."""
+    from kiosk.core.modes import State as S
+
+    r = Renderer()
+    r.fit = []
+    surf = pygame.Surface(size)
+    n = len(content.steps)
+    states = [S(mode=Mode.ATTRACT, card=k) for k in range(4)]
+    states += [S(mode=Mode.LEARN, step=k, n_steps=n) for k in range(n)]
+    states += [S(mode=Mode.TRAIN, reps=content.set_reps, set_target=content.set_reps)]
+    states += [S(mode=Mode.SUMMARY, reps=content.set_reps, best_deg=100.0, rep_durations=(2.5,))]
+    states += [S(mode=Mode.CALL)]
+    for st in states:
+        r.render(surf, ScreenFrame(state=st, content=content, t=0.0, live_present=True, live_angle_deg=150.0))
+    seen: set[tuple[str, str]] = set()
+    return [p for p in r.fit if not (p in seen or seen.add(p))]
