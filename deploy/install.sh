@@ -47,10 +47,24 @@ echo "numpy==$SYS_NUMPY" > "$CONSTRAINTS"
 "$PREFIX/venv/bin/pip" install --quiet --upgrade --constraint "$CONSTRAINTS" "$PREFIX/src"
 
 echo "== content and settings in $ETC (kept if present)"
-mkdir -p "$ETC"
-[ -f "$ETC/content.toml" ] || cp "$SRC/assets/content.toml" "$ETC/content.toml"
+# Staff edit the content directory over SSH without sudo: members of group crux-content may write it
+# (the user who ran this installer is added); the kiosk reads it through the same group.
+getent group crux-content >/dev/null || groupadd --system crux-content
+usermod -a -G crux-content "$APP"
+if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then usermod -a -G crux-content "$SUDO_USER"; fi
+mkdir -p "$ETC/content"
+# the layout before the content directory: one file in $ETC
+if [ -f "$ETC/content.toml" ] && [ ! -f "$ETC/content/content.toml" ]; then
+  mv "$ETC/content.toml" "$ETC/content/content.toml"
+fi
+[ -f "$ETC/content/content.toml" ] || cp "$SRC/assets/content.toml" "$ETC/content/content.toml"
+chgrp -R crux-content "$ETC/content"
+chmod 2775 "$ETC/content"
+chmod -R g+rw "$ETC/content"
 [ -f "$ETC/kiosk.toml" ] || "$PREFIX/venv/bin/kiosk" config > "$ETC/kiosk.toml"
 "$PREFIX/venv/bin/kiosk" config check "$ETC/kiosk.toml"
+"$PREFIX/venv/bin/kiosk" content check "$ETC/content" \
+  || echo "install: the content above has problems; the kiosk shows the built-in content until they are fixed"
 
 echo "== service"
 install -m 0644 "$SRC/systemd/crux-kiosk.service" "$UNIT"

@@ -459,8 +459,6 @@ def check_content(
                         Problem(f, src.lines.get(table), table, f"write it as [[{table}]] entries")
                     )
                     continue
-                for k in [k for k in merged if k.startswith(f"{table}[")]:
-                    del merged[k]
                 lo, hi = LISTS[table]
                 if not lo <= len(entries) <= hi:
                     problems.append(
@@ -469,6 +467,8 @@ def check_content(
                         )
                     )
                     continue
+                for k in [k for k in merged if k.startswith(f"{table}[")]:
+                    del merged[k]
                 merged[f"{table}#"] = len(entries)
                 origin[f"{table}#"] = src
                 for i, e in enumerate(entries, 1):

@@ -138,6 +138,7 @@ def test_reload_keeps_the_last_good_content_on_a_bad_edit(tmp_path):
     p.write_text(
         DEFAULT_PATH.read_text()
         .replace("778-985-7700", "604-555-0100")
+        .replace("+17789857700", "+16045550100")
         .replace("set_reps = 8", "set_reps = 6")
     )
     assert app.reload_content() is True

@@ -40,7 +40,9 @@ def test_unit_has_what_the_kiosk_needs():
         "render",
         "input",
         "gpio",
+        "crux-content",  # reads the staff content directory
     }
+    assert "--content /etc/crux-kiosk/content " in svc["ExecStart"]
     envs = [v for k, v in s["Service"] if k == "Environment"]
     assert "SDL_VIDEODRIVER=kmsdrm" in envs
     assert svc["DevicePolicy"] == "closed" and svc["WorkingDirectory"] == "/run/crux-kiosk"
@@ -97,4 +99,4 @@ def test_install_never_pip_installs_picamera2_and_pins_numpy():
     assert "--system-site-packages" in text and "python3-picamera2" in text
     assert "numpy==$SYS_NUMPY" in text and "--constraint" in text
     assert "pip install" not in text.split("python3-picamera2")[0]  # apt first
-    assert '[ -f "$ETC/content.toml" ] ||' in text  # staff edits are never overwritten
+    assert '[ -f "$ETC/content/content.toml" ] ||' in text  # staff edits are never overwritten

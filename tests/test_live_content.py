@@ -1,0 +1,153 @@
+"""Content going live on a running kiosk: settle, check, swap between frames, last good kept."""
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from kiosk.app import App
+from kiosk.content import DEFAULT_PATH
+from kiosk.errors import ContentError
+from kiosk.hw.camera import SimCamera
+from kiosk.live_content import ContentWatcher, LiveContent
+
+DEFAULT_TEXT = DEFAULT_PATH.read_text()
+
+
+def good_edit(phone: str, uri: str, set_reps: int = 10) -> str:
+    return (
+        DEFAULT_TEXT.replace('phone = "778-985-7700"', f'phone = "{phone}"')
+        .replace('phone_uri = "tel:+17789857700"', f'phone_uri = "{uri}"')
+        .replace("set_reps = 8 ", f"set_reps = {set_reps} ")
+    )
+
+
+def test_watcher_waits_for_the_files_to_settle(tmp_path):
+    f = tmp_path / "content.toml"
+    f.write_text("a")
+    w = ContentWatcher(tmp_path, settle_s=2.0, poll_s=0.5)
+    assert w.poll(0.0) is False  # nothing changed
+    f.write_text("ab")  # scp starts writing
+    assert w.poll(1.0) is False
+    f.write_text("abcd")  # still writing
+    assert w.poll(2.5) is False and w.poll(4.0) is False  # 1.5 s since the last change
+    assert w.poll(4.5) is True  # still for 2 s: now it is judged
+    assert w.poll(10.0) is False  # once per change
+    (tmp_path / "logo.png").write_bytes(b"x")  # a new image counts as a change too
+    assert w.poll(11.0) is False and w.poll(13.0) is True
+    w.request()  # SIGHUP with nothing changed: reload at the next poll
+    assert w.poll(13.1) is True and w.poll(20.0) is False
+
+
+class Editor:
+    """A camera that edits the content directory at given times while the kiosk runs, and records
+    what the kiosk shows at every frame."""
+
+    name = "editor"
+
+    def __init__(self, directory: Path, edits: list[tuple[float, bytes]]):
+        self.inner, self.dir, self.edits = SimCamera(), directory, sorted(edits)
+        self.app: App | None = None
+        self.seen: list[tuple[float, str, int, bool, str]] = []
+
+    def read(self, t):
+        while self.edits and self.edits[0][0] <= t:
+            (self.dir / "content.toml").write_bytes(self.edits.pop(0)[1])
+        a = self.app
+        self.seen.append((t, a.content.phone, a.state.reps, a.live_content.valid, a.state.mode.value))
+        return self.inner.read(t)
+
+    def close(self):
+        pass
+
+
+def test_edits_go_live_on_a_running_loop_and_a_set_keeps_its_count(tmp_path, caplog):
+    d = tmp_path / "content"
+    d.mkdir()
+    (d / "content.toml").write_text(DEFAULT_TEXT)
+    edit1 = good_edit("604-555-0100", "tel:+16045550100", set_reps=12).encode()
+    edit2 = good_edit("604-555-0199", "tel:+16045550199", set_reps=12).encode()
+    bad = edit2.replace(b'phone = "604-555-0199"', b'phone = ""')
+    cam = Editor(
+        d,
+        [
+            (12.0, edit1),  # a good edit, mid-set
+            (20.0, edit2[: len(edit2) // 2]),  # scp writes half of the next edit...
+            (20.8, edit2),  # ...and the rest 0.8 s later
+            (28.0, bad),  # a bad edit
+        ],
+    )
+    script = tmp_path / "go.txt"
+    script.write_text("".join(f"{t} green\n" for t in (1, 2, 3, 4, 5, 6)))  # attract -> 5 steps -> train
+    app = App(headless=True, camera=cam, content_path=d, fps=15, settle_s=1.0)
+    cam.app = app
+    from kiosk.app import load_script
+
+    with caplog.at_level(logging.INFO):
+        assert app.run(seconds=34.0, script=load_script(script)) == 0
+    by_t = {round(t, 2): (phone, reps, valid, mode) for t, phone, reps, valid, mode in cam.seen}
+    phones = [p for _t, p, *_ in cam.seen]
+    # the good edit is live within poll (1 s) + settle (1 s) + a poll of the write
+    t_live = next(t for t, p, *_ in cam.seen if p == "604-555-0100")
+    assert 12.0 < t_live <= 15.1
+    # the half-written file was never judged: no rejection before the bad edit, and edit2 went live
+    assert all(valid for t, _p, _r, valid, _m in cam.seen if t < 28.0)
+    t_live2 = next(t for t, p, *_ in cam.seen if p == "604-555-0199")
+    assert 20.8 < t_live2 <= 23.9
+    # the bad edit: rejected, the last good content stays on screen
+    assert phones[-1] == "604-555-0199" and cam.seen[-1][3] is False
+    assert "[gym] phone is empty" in caplog.text and "rejected (1 problem)" in caplog.text
+    assert "~ [gym] phone: \"778-985-7700\" -> \"604-555-0100\"" in caplog.text
+    # reps kept counting through every reload: never reset, and some counted after each swap
+    reps = [r for _t, _p, r, _v, m in cam.seen if m == "train"]
+    assert reps == sorted(reps) and reps[-1] >= 5
+    before = by_t[max(t for t in by_t if t < t_live)][1]
+    after = by_t[min(t for t in by_t if t > t_live)][1]
+    assert after >= before >= 1  # the swap did not reset the set
+    assert app.state.set_target == 12 and app.state.mode.value == "train"
+    assert app.state.notice.startswith("content edit rejected (1 problem), still showing the last good version")
+
+
+def test_staff_overlay_marks_a_rejected_edit(tmp_path):
+    d = tmp_path / "content"
+    d.mkdir()
+    (d / "content.toml").write_text(DEFAULT_TEXT)
+    app = App(headless=True, content_path=d)
+    (d / "content.toml").write_text('[gym]\nphone = ""\n[cues]\nrep = 3\n')
+    assert app.reload_content() is False
+    from dataclasses import replace
+
+    app.state = replace(app.state, overlay=True)
+    lines = app._frame(0.0, None, ()).staff_lines
+    assert any(line.startswith("! content edit REJECTED (2 problems)") for line in lines)
+    assert app.content.phone == "778-985-7700"
+
+
+def test_a_restart_with_a_broken_edit_shows_the_last_good_copy(tmp_path, caplog):
+    d, keep = tmp_path / "content", tmp_path / "state" / "last-good-content"
+    d.mkdir()
+    (d / "content.toml").write_text(good_edit("604-555-0100", "tel:+16045550100"))
+    first = LiveContent(d, last_good_dir=keep)
+    assert first.valid and (keep / "content.toml").read_text() == (d / "content.toml").read_text()
+    (d / "content.toml").write_bytes(b"[gym]\nphone = \"604")  # power cut mid-scp, then a reboot
+    with caplog.at_level(logging.ERROR):
+        again = LiveContent(d, last_good_dir=keep)
+    assert again.current.phone == "604-555-0100" and not again.valid
+    assert "showing the last good copy in" in caplog.text
+    # no last good copy (first boot): the built-in content, loudly, never a black screen
+    fresh = LiveContent(d, last_good_dir=tmp_path / "none" / "last-good")
+    assert fresh.current.phone == "778-985-7700" and not fresh.valid
+    with pytest.raises(ContentError, match="no such content directory"):
+        LiveContent(tmp_path / "typo")
+
+
+def test_sighup_reloads_once_the_files_settle(tmp_path):
+    d = tmp_path / "content"
+    d.mkdir()
+    (d / "content.toml").write_text(DEFAULT_TEXT)
+    lc = LiveContent(d, settle_s=1.0)
+    (d / "content.toml").write_text(good_edit("604-555-0100", "tel:+16045550100"))
+    assert lc.poll(0.0) is None  # just changed: wait
+    lc.watcher.request()  # systemctl reload arrives while the copy is still fresh
+    assert lc.poll(0.5) is None
+    assert lc.poll(1.6) is True and lc.current.phone == "604-555-0100"
