@@ -27,7 +27,9 @@ def png_bytes(w: int, h: int, rgb=(255, 0, 0)) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    )
 
 
 def staff_dir(tmp_path: Path, toml: str, files: dict[str, bytes] | None = None) -> Path:
@@ -119,7 +121,10 @@ accent = "orange"
         ('[gym]\nname = "Crux\\nFitness"', "[gym] name contains a line break"),
         ("[gym]\nname = 1", "[gym] name is int 1 - write it in quotes"),
         ('[gym]\nphone = "call us"', '[gym] phone is "call us" - write a phone number with 7 to 15 digits'),
-        ('[gym]\nphone_uri = "778-985-7700"', "[gym] phone_uri is \"778-985-7700\" - write tel: and the number"),
+        (
+            '[gym]\nphone_uri = "778-985-7700"',
+            '[gym] phone_uri is "778-985-7700" - write tel: and the number',
+        ),
         ('[gym]\nphone_uri = "tel:+16045550100"', "dials +16045550100 but the screen shows 778-985-7700"),
         ('[gym]\noffer_url = "javascript:alert(1)"', "start it with https:, mailto:, sms: or tel:"),
         ('[gym]\noffer_url = "https://"', "a web link needs a host"),
@@ -131,10 +136,10 @@ accent = "orange"
         ('[theme]\ntext = "#202a3a"', "[theme] text on theme.background has contrast"),
         ('[cues]\nrep = "' + "x" * 61 + '"', "[cues] rep is 61 characters - at most 60; shorten it"),
         ('[cuse]\nrep = "Yes"', '[cuse] is not a content table - did you mean "cues"?'),
-        ("[[benefits]]\ntitle = \"Only a title\"", '[[benefits]] #1 text is missing - add text = "..."'),
-        ("[[stepz]]\ntext = \"x\"", '[[stepz]] is not a content table - did you mean "steps"?'),
-        ("[[steps]]\ntext = \"one\"", "[[steps]] has 1 entries - use 2 to 8"),
-        ("[[steps]]\ntext = \"a\"\npose = 3\n[[steps]]\ntext = \"b\"", "[[steps]] #1 pose is 3 - use 0 to 1"),
+        ('[[benefits]]\ntitle = "Only a title"', '[[benefits]] #1 text is missing - add text = "..."'),
+        ('[[stepz]]\ntext = "x"', '[[stepz]] is not a content table - did you mean "steps"?'),
+        ('[[steps]]\ntext = "one"', "[[steps]] has 1 entries - use 2 to 8"),
+        ('[[steps]]\ntext = "a"\npose = 3\n[[steps]]\ntext = "b"', "[[steps]] #1 pose is 3 - use 0 to 1"),
         ("[gym\nname = 1", "not valid TOML"),
         ("gym = 3", "[gym] write it as a [gym] table"),
     ],
@@ -149,7 +154,8 @@ def test_text_too_long_for_the_smallest_screen_names_the_step(tmp_path):
     # 200 characters: within the cap, but 7 lines where 6 fit at 800x480
     long_step = (
         "Once you feel the stretch in your hamstrings, slightly bend the knees while keeping the torso down,"
-        " then hold that position, breathe out slowly, and squeeze your glutes hard before you stand up again."
+        " then hold that position, breathe out slowly, and squeeze your glutes hard before you"
+        " stand up again."
     )
     toml = DEFAULT_TEXT.replace(
         "Continue the bow until you feel a stretch in your hamstrings.", long_step.strip()
@@ -162,10 +168,16 @@ def test_text_too_long_for_the_smallest_screen_names_the_step(tmp_path):
 
 
 def test_a_phone_number_too_wide_for_the_call_screen(tmp_path):
-    found = problems_of(tmp_path, '[gym]\nphone = "+1 (778) 985-7700 ext. 12345"\nphone_uri = "tel:+17789857700"')
+    found = problems_of(
+        tmp_path, '[gym]\nphone = "+1 (778) 985-7700 ext. 12345"\nphone_uri = "tel:+17789857700"'
+    )
     assert any("[gym] phone" in p for p in found)  # not a valid phone (ext.) - refused before the fit check
-    found = problems_of(tmp_path, '[gym]\nphone = "+44 (0) 7789 857 700 00"\nphone_uri = "tel:+44778985770000"')
-    assert any("[gym] phone is" in p and "too wide for one line on the 800x480 screen" in p for p in found), found
+    found = problems_of(
+        tmp_path, '[gym]\nphone = "+44 (0) 7789 857 700 00"\nphone_uri = "tel:+44778985770000"'
+    )
+    assert any("[gym] phone is" in p and "too wide for one line on the 800x480 screen" in p for p in found), (
+        found
+    )
 
 
 # -- images ------------------------------------------------------------------------------------------
@@ -185,7 +197,12 @@ def test_logo_and_photo_are_read_and_drawn(tmp_path):
     # the logo, scaled into 300x110 at the top right: pure red there
     assert surf.get_at((1920 - 60 - 110, 35 + 50))[:3] == (255, 0, 0)
     # the photo replaces the drawn figure on the first card: blue in the figure's column
-    blue = sum(1 for x in range(1100, 1800, 20) for y in range(200, 900, 20) if surf.get_at((x, y))[:3] == (0, 0, 255))
+    blue = sum(
+        1
+        for x in range(1100, 1800, 20)
+        for y in range(200, 900, 20)
+        if surf.get_at((x, y))[:3] == (0, 0, 255)
+    )
     assert blue > 200
 
 
@@ -201,7 +218,11 @@ def test_logo_and_photo_are_read_and_drawn(tmp_path):
         ("logo.png", {"logo.png": b"not an image at all"}, "is not a PNG or JPEG image"),
         ("logo.png", {"logo.png": png_bytes(5000, 10)}, "is 5000x10 pixels - at most 4096 a side"),
         ("logo.jpg", {"logo.jpg": b"\xff\xd8" + b"\x00" * 100}, "is not a PNG or JPEG image"),
-        ("logo.png", {"logo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * (3 * 1024 * 1024)}, "images are at most 2.1 MB"),
+        (
+            "logo.png",
+            {"logo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * (3 * 1024 * 1024)},
+            "images are at most 2.1 MB",
+        ),
         ("sub", {"sub/x.png": png_bytes(2, 2)}, "is not a .png or .jpg file"),
     ],
 )
@@ -243,9 +264,27 @@ def _mutations(seed: int):
         at = rng.randrange(len(b))
         b[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 64)))  # binary garbage
         yield bytes(b)
-    values = ["1", "-1", "1e308", "-inf", "nan", "true", "[]", "{}", '""', '"' + "A" * 5000 + '"',
-              "9" * 40, '"../../etc/shadow.png"', '"/dev/zero.png"', '"\\u0000"', "[[1, [2, [3]]]]",
-              "{ a = { b = { c = 1 } } }", "1979-05-27T07:32:00Z", '"#fff"', '"tel:+1"']
+    values = [
+        "1",
+        "-1",
+        "1e308",
+        "-inf",
+        "nan",
+        "true",
+        "[]",
+        "{}",
+        '""',
+        '"' + "A" * 5000 + '"',
+        "9" * 40,
+        '"../../etc/shadow.png"',
+        '"/dev/zero.png"',
+        '"\\u0000"',
+        "[[1, [2, [3]]]]",
+        "{ a = { b = { c = 1 } } }",
+        "1979-05-27T07:32:00Z",
+        '"#fff"',
+        '"tel:+1"',
+    ]
     for _ in range(120):
         out = list(lines)
         for _ in range(rng.randint(1, 3)):
@@ -259,7 +298,7 @@ def _mutations(seed: int):
     yield b"x = {" * 3000
     yield b"\xff\xfe\x00\x00" * 100
     yield b""
-    yield b"[gym]\nlogo = \"" + b"../" * 50 + b"etc/passwd\"\n"
+    yield b'[gym]\nlogo = "' + b"../" * 50 + b'etc/passwd"\n'
 
 
 def test_fuzzed_content_never_crashes_the_loader(tmp_path):
@@ -290,7 +329,9 @@ def test_content_check_ok(capsys):
 
 
 def test_content_diff_lists_what_changes_on_screen(tmp_path, capsys):
-    d = staff_dir(tmp_path, '[gym]\nphone = "604-555-0100"\nphone_uri = "tel:+16045550100"\n[train]\nset_reps = 6')
+    d = staff_dir(
+        tmp_path, '[gym]\nphone = "604-555-0100"\nphone_uri = "tel:+16045550100"\n[train]\nset_reps = 6'
+    )
     assert main(["content", "diff", str(d), "--against", str(DEFAULT_PATH)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1:] == [
@@ -358,9 +399,11 @@ def test_showing_file_is_what_diff_compares_with(tmp_path, capsys, monkeypatch):
     from kiosk import live_content
 
     showing = tmp_path / "run" / "content-showing.json"
-    lc = live_content.LiveContent(staff_dir(tmp_path, '[train]\nset_reps = 5'), showing_path=showing)
+    lc = live_content.LiveContent(staff_dir(tmp_path, "[train]\nset_reps = 5"), showing_path=showing)
     doc = json.loads(showing.read_text())
-    assert doc["version"] == lc.current.version and doc["valid"] is True and doc["values"]["train.set_reps"] == 5
+    assert (
+        doc["version"] == lc.current.version and doc["valid"] is True and doc["values"]["train.set_reps"] == 5
+    )
     assert oct(showing.stat().st_mode & 0o777) == "0o644"
     monkeypatch.setattr(live_content, "SHOWING_PATH", showing)
     assert main(["content", "diff"]) == 0  # no DIR: the built-in content (no /etc/crux-kiosk here)

@@ -97,7 +97,7 @@ def test_edits_go_live_on_a_running_loop_and_a_set_keeps_its_count(tmp_path, cap
     # the bad edit: rejected, the last good content stays on screen
     assert phones[-1] == "604-555-0199" and cam.seen[-1][3] is False
     assert "[gym] phone is empty" in caplog.text and "rejected (1 problem)" in caplog.text
-    assert "~ [gym] phone: \"778-985-7700\" -> \"604-555-0100\"" in caplog.text
+    assert '~ [gym] phone: "778-985-7700" -> "604-555-0100"' in caplog.text
     # reps kept counting through every reload: never reset, and some counted after each swap
     reps = [r for _t, _p, r, _v, m in cam.seen if m == "train"]
     assert reps == sorted(reps) and reps[-1] >= 5
@@ -105,7 +105,9 @@ def test_edits_go_live_on_a_running_loop_and_a_set_keeps_its_count(tmp_path, cap
     after = by_t[min(t for t in by_t if t > t_live)][1]
     assert after >= before >= 1  # the swap did not reset the set
     assert app.state.set_target == 12 and app.state.mode.value == "train"
-    assert app.state.notice.startswith("content edit rejected (1 problem), still showing the last good version")
+    assert app.state.notice.startswith(
+        "content edit rejected (1 problem), still showing the last good version"
+    )
 
 
 def test_staff_overlay_marks_a_rejected_edit(tmp_path):
@@ -129,7 +131,7 @@ def test_a_restart_with_a_broken_edit_shows_the_last_good_copy(tmp_path, caplog)
     (d / "content.toml").write_text(good_edit("604-555-0100", "tel:+16045550100"))
     first = LiveContent(d, last_good_dir=keep)
     assert first.valid and (keep / "content.toml").read_text() == (d / "content.toml").read_text()
-    (d / "content.toml").write_bytes(b"[gym]\nphone = \"604")  # power cut mid-scp, then a reboot
+    (d / "content.toml").write_bytes(b'[gym]\nphone = "604')  # power cut mid-scp, then a reboot
     with caplog.at_level(logging.ERROR):
         again = LiveContent(d, last_good_dir=keep)
     assert again.current.phone == "604-555-0100" and not again.valid
