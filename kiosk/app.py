@@ -113,6 +113,8 @@ class App:
         idle_s: float = modes.ModeTiming.idle_s,
         button_timing: ButtonTiming | None = None,
         settle_s: float = 2.0,
+        replog=None,
+        metrics=None,
     ) -> None:
         from kiosk.hw.buttons import KeyboardButtons
         from kiosk.hw.ledbar import SimLedBar
@@ -156,7 +158,14 @@ class App:
         self.frames = 0
         self.fps_measured = 0.0
         self._t_prev: float | None = None
-        self.reps_today = 0  # in memory until the rep log (SQLite) arrives
+        self.replog = replog  # kiosk.replog.RepLog or None
+        self.metrics = metrics  # kiosk.metrics.TextfileWriter or None
+        self.started_mono = time.monotonic()
+        self.last_frame_mono: float | None = None
+        self.reps_today = 0  # member reps since start (the rep log holds the history)
+        self.hinges_week = 0
+        self._week_refreshed = -1e9
+        self._refresh_week(time.monotonic())
         self.exposure_locked = False
         self._empty_since: float | None = None
 
@@ -197,6 +206,9 @@ class App:
         )
         tick = pygame.time.Clock()
         t0 = clock()
+        if simulated and self.replog is not None:  # rep times follow the simulated clock
+            wall0 = time.time()
+            self.replog.clock = lambda: wall0 + (clock() - t0)
         self._enter_mode(self.state.mode, t0, screen, renderer, first=True)
         self._install_signals()
         ready = False
@@ -246,6 +258,8 @@ class App:
             if self.notifier is not None:
                 self.notifier.stopping()
             self.ledbar.show((0.0,) * self.ledbar.n)
+            if self.replog is not None:
+                self.replog.close()
             if self.recorder:
                 self.recorder.close()
             pygame.display.quit()
@@ -322,6 +336,8 @@ class App:
         pipe, cam = (self.demo, self.demo_camera) if self.state.demo else (self.live, self.camera)
         try:
             frame = cam.read(t)
+            if frame is not None:
+                self.last_frame_mono = time.monotonic()
             live = pipe.step(frame, t) if frame is not None else None
             if self.state.fault:
                 self._apply(modes.Recovered(), t, screen, renderer)
@@ -333,7 +349,11 @@ class App:
                 self._apply(modes.Presence(live.present), t, screen, renderer)
             for ev in live.events:
                 if ev.kind == "rep" and self.state.mode == modes.Mode.TRAIN:  # only reps in a set count
-                    self.reps_today += 1
+                    if not self.state.demo:
+                        self.reps_today += 1
+                        self.hinges_week += 1
+                    if self.replog is not None:
+                        self.replog.rep(ev.angle_deg, ev.duration_s)
                     if self.recorder:
                         self.recorder.event(t, "rep", rep=ev.rep, angle_deg=round(ev.angle_deg, 1))
                     self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
@@ -354,6 +374,8 @@ class App:
             self.recorder.bar(t, sum(levels) / len(levels))
         self.last = live
         renderer.render(screen, self._frame(t, live, levels))
+        self._refresh_week(time.monotonic())
+        self._write_metrics()
 
     def _lock_exposure_when_room_learnt(self, t: float, live) -> None:
         """Once the room has been seen with nobody in view for 3 s, hold the camera's exposure so the
@@ -398,7 +420,8 @@ class App:
                 content_line,
                 f"fps: {self.fps_measured:.1f}   camera: {'demo figure' if s.demo else self.camera.name}"
                 f" {getattr(self.camera, 'state', '')} {getattr(self.camera, 'last_error', '')}".rstrip(),
-                f"reps today: {self.reps_today}",
+                f"reps since start: {self.reps_today}   this week: {self.hinges_week}",
+                self._replog_line(),
                 s.notice or "no notices",
             )
         cam = self.demo_camera if s.demo else self.camera
@@ -411,12 +434,14 @@ class App:
             learn_from_pose=self.learn_from_pose,
             staff_lines=staff,
             rep_flash=t - self.rep_t < 1.2,
+            hinges_week=self.hinges_week,
             **kw,
         )
 
     def _apply(self, ev, t: float, screen, renderer) -> None:
         prev = self.state
         self.state, fx = modes.step(self.state, ev, t, self.timing)
+        self._log_sets(prev, self.state)
         if (
             self.state.mode == modes.Mode.LEARN
             and prev.mode == modes.Mode.LEARN
@@ -442,6 +467,52 @@ class App:
             elif kind == modes.LOG:
                 log.warning("%s", effect[1])
 
+    def _log_sets(self, prev, now) -> None:
+        """A set is a session in the rep log: it starts when Train starts (or a new set / demo begins
+        in Train) and ends when Train ends."""
+        if self.replog is None:
+            return
+        train = modes.Mode.TRAIN
+        was, is_ = prev.mode == train, now.mode == train
+        new_set = is_ and (not was or prev.demo != now.demo or (now.reps == 0 and prev.reps > 0))
+        if was and (not is_ or new_set):
+            self.replog.end_session()
+            self._refresh_week(time.monotonic(), force=True)
+        if new_set:
+            self.replog.start_session("demo" if now.demo else "member", now.set_target)
+
+    def _refresh_week(self, now_mono: float, *, force: bool = False) -> None:
+        """'N hinges this week' from the rep log, re-read every 10 minutes (the window slides)."""
+        if self.replog is None or (not force and now_mono - self._week_refreshed < 600):
+            return
+        self._week_refreshed = now_mono
+        self.hinges_week = self.replog.reps_since(time.time() - 7 * 86400, "member")
+
+    def _write_metrics(self) -> None:
+        from kiosk.metrics import Snapshot
+
+        now = time.monotonic()
+        if self.metrics is None or not self.metrics.due(now):
+            return
+        totals = self.replog.totals() if self.replog is not None else {}
+        cam = self.demo_camera if self.state.demo else self.camera
+        age = now - self.last_frame_mono if self.last_frame_mono is not None else now - self.started_mono
+        self.metrics.write(
+            now,
+            Snapshot(
+                reps={k: v["reps"] for k, v in totals.items()},
+                sessions={k: v["sessions"] for k, v in totals.items()},
+                camera_up=getattr(cam, "state", "live") != "resting" and age < 5.0,
+                fps=self.fps_measured,
+                last_frame_age_s=age,
+                content_version=self.content.version,
+                content_valid=self.live_content.valid,
+                uptime_s=now - self.started_mono,
+                rep_log_up=self.replog is not None and self.replog.error is None,
+                mode=self.state.mode.value,
+            ),
+        )
+
     def _enter_mode(self, mode, t: float, screen, renderer, *, first: bool = False) -> None:
         if self.recorder:
             self.recorder.event(t, "mode", mode=mode.value, demo=self.state.demo)
@@ -451,6 +522,14 @@ class App:
         if not first:
             log.info("mode -> %s at %.2f s", mode.value, t)
         self.state = replace(self.state)
+
+    def _replog_line(self) -> str:
+        r = self.replog
+        if r is None:
+            return "rep log: off"
+        if r.error is not None:
+            return f"! rep log NOT WRITING ({r.error}) - {len(r._pending)} waiting in memory"
+        return f"rep log: {r.path}"
 
 
 def _address() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 
 from kiosk import __version__
@@ -61,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--record", help="directory for events.jsonl and a PNG at every mode change")
     k.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     k.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    k.add_argument(
+        "--db",
+        default=None,
+        help="rep log (SQLite) path; default /var/lib/crux-kiosk/reps.db under systemd, else"
+        " ~/.local/share/crux-kiosk/reps.db; 'off' for none",
+    )
 
     st = sub.add_parser(
         "selftest",
@@ -105,6 +112,14 @@ def _parser() -> argparse.ArgumentParser:
     pv.add_argument("--out", required=True, help="directory for the PNG files")
     pv.add_argument("--size", default="1920x1080", help="screen size WxH (default 1920x1080; e.g. 800x480)")
 
+    sa = sub.add_parser(
+        "stats", help="what the rep log says: reps per day, sets, median depth, busiest hours"
+    )
+    sa.add_argument("--db", default=None, help="rep log path (default: as `kiosk run`)")
+    sa.add_argument("--days", type=int, default=7, help="how many days back, today included (default 7)")
+    sa.add_argument("--json", action="store_true", help="print one JSON object")
+    sa.add_argument("--png", default=None, help="also draw a chart to this PNG file")
+
     d = sub.add_parser("demo", help="vision demo: a synthetic person does a set; watch angle and reps")
     d.add_argument("--headless", action="store_true", help="no window: print the live readout only")
     d.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
@@ -133,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             return _content(args)
         if args.command == "preview":
             return _preview(args)
+        if args.command == "stats":
+            return _stats(args)
         if args.command == "demo":
             from kiosk.demo import run_demo
 
@@ -220,6 +237,12 @@ def _run(args: argparse.Namespace) -> int:
     for n in notices:
         log.error("%s", n)
     camera = open_camera(args.camera)
+    replog = _open_replog(args.db, log)
+    metrics = None
+    if cfg["metrics.textfile"]:
+        from kiosk.metrics import TextfileWriter
+
+        metrics = TextfileWriter(cfg["metrics.textfile"], interval_s=cfg["metrics.interval_s"])
     notifier = None
     try:
         from kiosk.notify import Notifier
@@ -246,6 +269,8 @@ def _run(args: argparse.Namespace) -> int:
         else None,
         idle_s=cfg["timing.idle_s"],
         button_timing=ButtonTiming(hold_s=cfg["buttons.hold_s"], long_hold_s=cfg["buttons.long_hold_s"]),
+        replog=replog,
+        metrics=metrics,
     )
     if notices:
         from dataclasses import replace
@@ -257,6 +282,43 @@ def _run(args: argparse.Namespace) -> int:
         for dev in (buttons, ledbar, camera):
             if dev is not None:
                 dev.close()
+
+
+def _open_replog(db: str | None, log):
+    """The rep log, or None ('off', or it cannot be opened: said loudly, the kiosk runs on)."""
+    from kiosk.replog import RepLog, RepLogError, default_path
+
+    if db == "off":
+        return None
+    try:
+        r = RepLog(db or default_path())
+    except RepLogError as e:
+        log.error("%s", e)
+        return None
+    log.info("rep log: %s", r.path)
+    return r
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from kiosk import stats
+    from kiosk.replog import default_path
+
+    if not 1 <= args.days <= 366:
+        raise ConfigError(f"--days {args.days} - use 1 to 366")
+    try:
+        s = stats.compute(args.db or default_path(), days=args.days)
+    except sqlite3.Error as e:
+        raise ConfigError(f"{args.db or default_path()}: not a readable rep log ({e}) - check --db") from e
+    if args.png:
+        stats.render_png(s, args.png)
+    if args.json:
+        json.dump(s, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(stats.format_text(s))
+        if args.png:
+            print(f"chart: {args.png}")
+    return 0
 
 
 def on_raspberry_pi() -> bool:

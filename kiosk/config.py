@@ -32,6 +32,12 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "camera.fps": (30, "camera frames per second (15..30)"),
     "display.fullscreen": (True, "fill the display at its native size"),
     "timing.idle_s": (45.0, "nobody in view and no button for this long: back to the attract screen"),
+    "metrics.textfile": (
+        "",
+        'Prometheus textfile for node_exporter, e.g. "/var/lib/prometheus/node-exporter/crux_kiosk.prom";'
+        ' "" = off',
+    ),
+    "metrics.interval_s": (60.0, "write the metrics textfile at most this often (seconds, 15..3600)"),
 }
 
 _PIN = re.compile(r"^GPIO(\d{1,2})$")
@@ -111,6 +117,14 @@ def load_config(path: str | Path | None = None) -> Config:
         if pin in seen:
             raise ConfigError(f"{where}{name} = {pin} is already used by {seen[pin]} - give each its own pin")
         seen[pin] = name
+    if not 15 <= values["metrics.interval_s"] <= 3600:
+        raise ConfigError(f"{where}[metrics] interval_s = {values['metrics.interval_s']} - use 15 to 3600")
+    tf = values["metrics.textfile"]
+    if tf and (not tf.startswith("/") or not tf.endswith(".prom")):
+        raise ConfigError(
+            f"{where}[metrics] textfile = {tf!r} - use an absolute path ending in .prom, in node_exporter's"
+            " --collector.textfile.directory"
+        )
     if not 15 <= values["camera.fps"] <= 30:
         raise ConfigError(f"{where}[camera] fps = {values['camera.fps']} - use 15 to 30")
     return Config(values, src)

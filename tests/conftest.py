@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers such as fake_picamera2
@@ -8,6 +9,11 @@ sys.path.insert(0, str(Path(__file__).parent))  # test helpers such as fake_pica
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
+# Nothing a test runs writes into the home directory or a systemd directory: the default rep log
+# (~/.local/share/crux-kiosk/reps.db) goes to a fresh temporary directory instead.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="crux-kiosk-tests-")
+for _var in ("STATE_DIRECTORY", "RUNTIME_DIRECTORY", "KIOSK_CONTENT_DIR"):
+    os.environ.pop(_var, None)
 
 
 import pytest

@@ -44,6 +44,7 @@ class ScreenFrame:
     learn_from_pose: float = 0.0  # previous step's pose, for the animated transition
     staff_lines: tuple[str, ...] = ()
     rep_flash: bool = False  # a rep was just counted: the "rep" cue shows
+    hinges_week: int = 0  # member reps on this kiosk in the last 7 days (from the rep log)
     camera_resting: bool = False
 
 
@@ -217,12 +218,13 @@ class Renderer:
     def _legend(self, surf, f: ScreenFrame) -> None:
         """The three physical buttons, left to right, by colour, word and position."""
         m = f.state.mode
+        steps = f"The {len(f.content.steps)} steps"
         words = {
-            Mode.ATTRACT: ("Start", "The 5 steps", "Call us"),
+            Mode.ATTRACT: ("Start", steps, "Call us"),
             Mode.LEARN: ("Next", "Back", "Call us"),
-            Mode.TRAIN: ("Finish set", "The 5 steps", "Call us"),
-            Mode.SUMMARY: ("Go again", "The 5 steps", "Call us"),
-            Mode.CALL: ("Train", "The 5 steps", "Back"),
+            Mode.TRAIN: ("Finish set", steps, "Call us"),
+            Mode.SUMMARY: ("Go again", steps, "Call us"),
+            Mode.CALL: ("Train", steps, "Back"),
         }[m]
         bh = self.px(96)
         y = self.h - bh - self.px(20)
@@ -301,16 +303,24 @@ class Renderer:
                     )
                 )
         elif card == 2:
-            self._header(surf, f, "Learn it here, in 5 steps")
+            self._header(surf, f, f"Learn it here, in {len(c.steps)} steps")
             y = self.para(
                 surf, "Press GREEN (left button) to start", self.px(84), text, BUTTON_COLOURS["green"]
             )
-            self.para(
+            y = self.para(
                 surf,
                 "or step onto the mark, side-on to the screen.",
                 self.px(54),
                 text.move(0, y - text.top + self.px(20)),
             )
+            if f.hinges_week > 0:
+                self.para(
+                    surf,
+                    f"{f.hinges_week} hinge{'s' if f.hinges_week != 1 else ''} on this kiosk this week",
+                    self.px(54),
+                    text.move(0, y - text.top + self.px(30)),
+                    self.accent,
+                )
             draw_figure(surf, fig, rep_depth(f.t), accent=self.accent)
         else:
             self._header(surf, f, "Personal training")
