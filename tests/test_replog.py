@@ -104,7 +104,7 @@ def test_migration_from_schema_1_keeps_the_data_and_fills_daily_totals(tmp_path)
 def test_a_log_from_newer_software_is_refused_plainly(tmp_path):
     db = tmp_path / "new.db"
     sqlite3.connect(db).execute("PRAGMA user_version = 99").connection.close()
-    with pytest.raises(RepLogError, match="schema 99 is newer than this kiosk .* update the kiosk software"):
+    with pytest.raises(RepLogError, match=r"schema 99 is newer than this kiosk .* update the kiosk software"):
         RepLog(db)
     (tmp_path / "dir.db").mkdir()
     with pytest.raises(RepLogError, match="cannot open the rep log"):
