@@ -18,7 +18,7 @@ from kiosk.content import Content
 from kiosk.core import modes
 from kiosk.core.bar import bar_levels
 from kiosk.core.buttons import ButtonTiming, ButtonTracker
-from kiosk.core.pipeline import Pipeline
+from kiosk.core.pipeline import Pipeline, frame_problem
 from kiosk.core.reps import RepSettings
 from kiosk.errors import ConfigError
 from kiosk.hw.camera import Camera, SimCamera
@@ -162,6 +162,9 @@ class App:
         self.metrics = metrics  # kiosk.metrics.TextfileWriter or None
         self.started_mono = time.monotonic()
         self.last_frame_mono: float | None = None
+        self.last_frame_t: float | None = None  # loop time of the last frame (for a camera gone quiet)
+        self._frame_trouble: str | None = None  # the kind of bad frame now arriving, said once
+        self._bad_frames = 0
         self.reps_today = 0  # member reps since start (the rep log holds the history)
         self.hinges_week = 0
         self._week_refreshed = -1e9
@@ -337,7 +340,14 @@ class App:
         try:
             frame = cam.read(t)
             if frame is not None:
-                self.last_frame_mono = time.monotonic()
+                self.last_frame_mono, self.last_frame_t = time.monotonic(), t
+                bad = frame_problem(frame)
+                if bad is not None:
+                    self._bad_frame(bad, t, pipe, screen, renderer)
+                    frame = None
+                elif self._frame_trouble is not None:
+                    log.warning("camera frames usable again after %d bad ones", self._bad_frames)
+                    self._frame_trouble, self._bad_frames = None, 0
             live = pipe.step(frame, t) if frame is not None else None
             if self.state.fault:
                 self._apply(modes.Recovered(), t, screen, renderer)
@@ -357,6 +367,16 @@ class App:
                     if self.recorder:
                         self.recorder.event(t, "rep", rep=ev.rep, angle_deg=round(ev.angle_deg, 1))
                     self._apply(modes.Rep(ev.rep, ev.angle_deg, ev.duration_s), t, screen, renderer)
+        if (
+            live is None
+            and self.last is not None
+            and (self.last_frame_t is None or t - self.last_frame_t > 1.0)
+        ):
+            # frames stopped: after a second, nobody is seen rather than a frozen silhouette
+            pipe.blind(t)
+            self.last = None
+            if self.state.present:
+                self._apply(modes.Presence(False), t, screen, renderer)
         self._lock_exposure_when_room_learnt(t, live)
         self._apply(modes.Tick(), t, screen, renderer)
         if (
@@ -466,6 +486,18 @@ class App:
                     self.set_t = t
             elif kind == modes.LOG:
                 log.warning("%s", effect[1])
+
+    def _bad_frame(self, reason: str, t: float, pipe, screen, renderer) -> None:
+        """A garbled or blank frame: said once per kind, nobody seen, nothing drawn from it."""
+        self._bad_frames += 1
+        if reason != self._frame_trouble:
+            log.error("camera frame unusable: %s - check the camera and its view", reason)
+            self._frame_trouble = reason
+            self.state = replace(self.state, notice=f"camera: {reason}")
+        pipe.blind(t)
+        self.last = None
+        if self.state.present:
+            self._apply(modes.Presence(False), t, screen, renderer)
 
     def _log_sets(self, prev, now) -> None:
         """A set is a session in the rep log: it starts when Train starts (or a new set / demo begins

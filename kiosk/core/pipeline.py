@@ -26,6 +26,25 @@ class FrameResult:
     events: list[RepEvent] = field(default_factory=list)
 
 
+def frame_problem(frame) -> str | None:
+    """Why a camera frame cannot be used (garbled, blank), or None. Cheap: checked on every frame."""
+    if not isinstance(frame, np.ndarray):
+        return f"not an image ({type(frame).__name__})"
+    if frame.ndim != 2 or frame.shape[0] < 16 or frame.shape[1] < 16:
+        return f"shape {frame.shape} - expected a 2-D grayscale image of at least 16x16"
+    if frame.dtype != np.uint8:
+        return f"pixel type {frame.dtype} - expected uint8"
+    sample = frame[::8, ::8]
+    lo, hi = int(sample.min()), int(sample.max())
+    if hi - lo <= 2:
+        if hi < 16:
+            return "all black - lens covered, cap on, or the lights off?"
+        if lo > 240:
+            return "all white - the camera is blinded (sun or a lamp in view?)"
+        return "one flat colour - the camera shows nothing"
+    return None
+
+
 class Pipeline:
     """Vision plus rep counting, with presence that needs 0.2 s to appear and 0.4 s to go."""
 
@@ -43,6 +62,11 @@ class Pipeline:
         self._vanish_s = vanish_s
         self._present = False
         self._t_change: float | None = None
+
+    def blind(self, t: float) -> None:
+        """No usable frame: nobody is seen, and a rep in progress is not finished on guesswork."""
+        self._present, self._t_change = False, None
+        self.counter.update(None, False, t)
 
     def relearn_background(self) -> None:
         self.estimator.relearn_background()
