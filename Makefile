@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: demo test bench bench-app lint clean check-pi-wheels
+.PHONY: demo test bench bench-app soak lint clean check-pi-wheels
 
 $(BIN)/kiosk: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python >= 3.11; found " + sys.version.split()[0])'
@@ -25,6 +25,9 @@ bench: $(BIN)/kiosk
 
 bench-app: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/app_bench.py $(ARGS)
+
+soak: $(BIN)/kiosk
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/soak.py $(ARGS)
 
 lint: $(BIN)/kiosk
 	$(BIN)/ruff check kiosk tests bench
