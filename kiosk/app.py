@@ -432,8 +432,8 @@ class App:
             content_line = (
                 f"content {self.content.version}: {self.content.source} ({_mtime(self.content.source)})"
                 if lc.valid
-                else f"! content edit REJECTED ({len(lc.problems)} problems), showing {self.content.version}:"
-                " run `kiosk content check`"
+                else f"! content edit REJECTED ({_n(len(lc.problems), 'problem')}),"
+                f" showing {self.content.version}: run `kiosk content check`"
             )
             staff = (
                 f"address: {_address()}",
@@ -562,6 +562,10 @@ class App:
         if r.error is not None:
             return f"! rep log NOT WRITING ({r.error}) - {len(r._pending)} waiting in memory"
         return f"rep log: {r.path}"
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _address() -> str:

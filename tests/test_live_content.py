@@ -123,6 +123,16 @@ def test_staff_overlay_marks_a_rejected_edit(tmp_path):
     lines = app._frame(0.0, None, ()).staff_lines
     assert any(line.startswith("! content edit REJECTED (2 problems)") for line in lines)
     assert app.content.phone == "778-985-7700"
+    import pygame
+
+    from kiosk.ui.screens import WARN, Renderer
+
+    surf = pygame.Surface((1280, 720))
+    Renderer().render(surf, app._frame(0.0, None, ()))
+    px = pygame.surfarray.array3d(surf)
+    red = (px[..., 0] == WARN[0]) & (px[..., 1] == WARN[1]) & (px[..., 2] == WARN[2])
+    assert red[1000:1200, 20:80].sum() > 300  # the marker dot, top right of the overlay
+    assert red[40:1000, 60:400].sum() > 200  # the rejected-edit line, in red
 
 
 def test_a_restart_with_a_broken_edit_shows_the_last_good_copy(tmp_path, caplog):

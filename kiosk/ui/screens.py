@@ -24,6 +24,7 @@ ACCENT = (255, 140, 0)  # Crux orange
 GOOD = (60, 210, 110)
 BUTTON_COLOURS = {"green": (40, 190, 80), "yellow": (250, 205, 30), "blue": (40, 130, 240)}
 SEEN = (70, 190, 250)
+WARN = (255, 70, 70)  # the staff overlay's marker for something that needs a look
 
 
 @dataclass
@@ -553,15 +554,25 @@ class Renderer:
         )
 
     def _overlay(self, surf, f: ScreenFrame) -> None:
+        """Staff status; a line starting with "!" (a rejected content edit, a rep log that cannot
+        write) is red, and a red dot in the corner says something needs a look."""
         lines = ("STAFF", *f.staff_lines) if f.staff_lines else ("STAFF", "no status yet")
-        r = pygame.Rect(self.w // 2, self.px(30), self.w // 2 - self.px(90), self.px(60) * (len(lines) + 1))
+        step = self.px(48)
+        r = pygame.Rect(self.px(60), self.px(30), self.w - self.px(150), step * len(lines) + self.px(40))
         pygame.draw.rect(surf, (0, 0, 0), r, border_radius=self.px(16))
         pygame.draw.rect(surf, self.accent, r, max(2, self.px(4)), border_radius=self.px(16))
+        room = r.width - self.px(48)
         for i, line in enumerate(lines):
+            colour = self.accent if i == 0 else (WARN if line.startswith("!") else self.fg)
+            px = self.px(40)
+            while px > self.px(26) and self.font(px).size(line)[0] > room:
+                px -= 2
+            img = self.text(line, px, colour)
             surf.blit(
-                self.text(line, self.px(44), self.accent if i == 0 else self.fg),
-                (r.left + self.px(24), r.top + self.px(20) + i * self.px(56)),
+                img, (r.left + self.px(24), r.top + self.px(20) + i * step), pygame.Rect(0, 0, room, step)
             )
+        if any(line.startswith("!") for line in lines):
+            pygame.draw.circle(surf, WARN, (r.right - self.px(40), r.top + self.px(40)), self.px(18))
 
 
 def fit_problems(content: Content, size: tuple[int, int]) -> list[tuple[str, str]]:
