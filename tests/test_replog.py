@@ -327,3 +327,27 @@ def test_the_running_kiosk_writes_its_metrics(tmp_path):
     assert f'crux_kiosk_content_info{{version="{app.content.version}"}} 1' in text
     assert "crux_kiosk_camera_up 1" in text and "crux_kiosk_rep_log_up 1" in text
     assert 'crux_kiosk_mode{mode="attract"} 1' in text
+
+
+def test_the_kiosk_runs_on_through_a_read_only_rep_log_and_says_so(tmp_path, caplog):
+    from dataclasses import replace
+
+    from kiosk.app import App, load_script
+
+    db = tmp_path / "r.db"
+    r = RepLog(db)
+    r.con.close()
+    r.con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)  # the card went read-only
+    script = tmp_path / "s.txt"
+    script.write_text("".join(f"{t} green\n" for t in (1, 2, 3, 4, 5, 6)))
+    app = App(headless=True, fps=15, replog=r)
+    with caplog.at_level(logging.ERROR):
+        assert app.run(seconds=30.0, script=load_script(script)) == 0
+    assert app.state.reps >= 3  # counting went on
+    assert len([x for x in caplog.records if "cannot write" in x.getMessage()]) == 1  # said once
+    app.state = replace(app.state, overlay=True)
+    lines = app._frame(0.0, None, ()).staff_lines
+    assert any(
+        line.startswith("! rep log NOT WRITING (attempt to write a readonly database)") for line in lines
+    )
+    assert len(r._pending) >= 4  # the set and its reps wait in memory for the card to come back
