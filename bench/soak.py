@@ -124,6 +124,9 @@ def buttons(seconds: float, seed: int = 7) -> list[ScriptEvent]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--hours", type=float, default=1.0)
+    ap.add_argument(
+        "--bare", action="store_true", help="no rep log, metrics or content directory (to compare)"
+    )
     args = ap.parse_args()
     seconds = args.hours * 3600
     tmp = Path(tempfile.mkdtemp(prefix="crux-soak-"))
@@ -140,18 +143,21 @@ def main() -> int:
         size=(800, 480),
         fps=FPS,
         camera=cam,
-        content_path=content,
-        replog=replog,
-        metrics=TextfileWriter(tmp / "crux_kiosk.prom", interval_s=60),
+        content_path=None if args.bare else content,
+        replog=None if args.bare else replog,
+        metrics=None if args.bare else TextfileWriter(tmp / "crux_kiosk.prom", interval_s=60),
         settle_s=2.0,
     )
-    frame_ms: list[float] = []
+    frame_ms = np.zeros(int(seconds * FPS) + 16)  # allocated up front: the soak's own memory stays flat
+    n_frames = 0
     orig = app.step
 
     def timed(t, *a, **kw):
+        nonlocal n_frames
         t0 = time.perf_counter()
         orig(t, *a, **kw)
-        frame_ms.append((time.perf_counter() - t0) * 1000)
+        frame_ms[min(n_frames, len(frame_ms) - 1)] = (time.perf_counter() - t0) * 1000
+        n_frames += 1
 
     app.step = timed
     applied = rejected = 0
@@ -176,7 +182,7 @@ def main() -> int:
     sets = dict(con.execute("SELECT source, count(*) FROM sessions GROUP BY 1"))
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     con.close()
-    ms = np.array(frame_ms)
+    ms = frame_ms[:n_frames]
     per_window = int(300 * FPS)
     windows = [
         {
@@ -202,6 +208,7 @@ def main() -> int:
         "rss_mb_end": round(rss[-1][1], 1),
         "rss_growth_after_warmup_mb": round(warm[-1] - warm[0], 1),
         "rss_max_mb": round(max(r for _t, r in rss), 1),
+        "rss_mb_every_5_min": [round(r, 1) for t, r in rss if t % 300 < 1],
         "frame_ms_median": round(float(np.median(ms)), 2),
         "frame_ms_p99": round(float(np.percentile(ms, 99)), 2),
         "windows": windows,

@@ -517,33 +517,30 @@ def check_content(
             Problem(str(src.path), src.lines.get(key) or src.lines.get(key.split(".")[0]), key, message)
         )
 
-    for fk, spec in FIELDS.items():
-        if "[]" in fk:
-            table, key = fk.split("[].")
-            for i in range(1, merged.get(f"{table}#", 0) + 1):
-                flat = f"{table}[{i}].{key}"
-                if flat not in merged:
-                    if spec.kind == "float" and key == "pose":
-                        values[flat] = 0.0
-                        continue
-                    bad(flat, f'is missing - add {key} = "..." to this entry', origin.get(f"{table}#"))
-                    continue
-                src = origin[flat]
-                val, err = _check_value(flat, spec, merged[flat], base if src is staff else ASSETS)
-                if err:
-                    bad(flat, err)
-                else:
-                    values[flat] = val
-            continue
-        if fk not in merged:
-            bad(fk, f"is missing - copy it from {DEFAULT_PATH}")
-            continue
-        src = origin[fk]
-        val, err = _check_value(fk, spec, merged[fk], base if src is staff else ASSETS)
+    def check(flat: str, spec: Spec) -> None:
+        # images are looked up beside the file that names them
+        val, err = _check_value(flat, spec, merged[flat], base if origin[flat] is staff else ASSETS)
         if err:
-            bad(fk, err)
+            bad(flat, err)
         else:
-            values[fk] = val
+            values[flat] = val
+
+    for fk, spec in FIELDS.items():
+        if "[]" not in fk:
+            if fk in merged:
+                check(fk, spec)
+            else:
+                bad(fk, f"is missing - copy it from {DEFAULT_PATH}")
+            continue
+        table, key = fk.split("[].")
+        for i in range(1, merged.get(f"{table}#", 0) + 1):
+            flat = f"{table}[{i}].{key}"
+            if flat in merged:
+                check(flat, spec)
+            elif key == "pose":  # a step without a pose shows the figure standing
+                values[flat] = 0.0
+            else:
+                bad(flat, f'is missing - add {key} = "..." to this entry', origin.get(f"{table}#"))
     for fg, bg, need in CONTRAST:
         a, b = values.get(f"theme.{fg}"), values.get(f"theme.{bg}")
         if a is not None and b is not None and contrast_ratio(a, b) < need:

@@ -95,6 +95,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         con = sqlite3.connect(p, timeout=5.0, isolation_level=None)  # explicit BEGIN/COMMIT
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=FULL")  # a committed rep survives a power cut
+        con.execute("PRAGMA cache_size=-512")  # 512 KiB: the kiosk writes a row at a time
     con.execute("PRAGMA foreign_keys=ON")
     return con
 

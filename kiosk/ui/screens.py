@@ -122,6 +122,8 @@ class Renderer:
     def qr(self, data: str, size_px: int) -> pygame.Surface:
         key = (data, size_px)
         if key not in self._qr:
+            if len(self._qr) > 8:  # content edits bring new links; keep only a few
+                self._qr.clear()
             import segno
 
             matrix = np.array([[bool(v) for v in row] for row in segno.make(data, error="m").matrix])
