@@ -577,13 +577,22 @@ class Renderer:
             pygame.draw.circle(surf, WARN, (r.right - self.px(40), r.top + self.px(40)), self.px(18))
 
 
+_fit_renderer: Renderer | None = None
+_fit_surface: pygame.Surface | None = None
+
+
 def fit_problems(content: Content, size: tuple[int, int]) -> list[tuple[str, str]]:
     """Every screen drawn once at `size`; (field key, what to shorten) for text that would not fit."""
     from kiosk.core.modes import State as S
 
-    r = Renderer()
+    global _fit_renderer, _fit_surface
+    # one renderer and surface for every check: a reload reuses the fonts instead of loading them again
+    if _fit_renderer is None:
+        _fit_renderer = Renderer()
+    if _fit_surface is None or _fit_surface.get_size() != size:
+        _fit_surface = pygame.Surface(size)
+    r, surf = _fit_renderer, _fit_surface
     r.fit = []
-    surf = pygame.Surface(size)
     n = len(content.steps)
     states = [S(mode=Mode.ATTRACT, card=k) for k in range(4)]
     states += [S(mode=Mode.LEARN, step=k, n_steps=n) for k in range(n)]
@@ -593,4 +602,5 @@ def fit_problems(content: Content, size: tuple[int, int]) -> list[tuple[str, str
     for st in states:
         r.render(surf, ScreenFrame(state=st, content=content, t=0.0, live_present=True, live_angle_deg=150.0))
     seen: set[tuple[str, str]] = set()
-    return [p for p in r.fit if not (p in seen or seen.add(p))]
+    found, r.fit = r.fit, None
+    return [p for p in found if not (p in seen or seen.add(p))]
