@@ -163,6 +163,8 @@ class App:
         self.started_mono = time.monotonic()
         self.last_frame_mono: float | None = None
         self.last_frame_t: float | None = None  # loop time of the last frame (for a camera gone quiet)
+        self._malloc_trim = _libc_malloc_trim()
+        self._trimmed_t = 0.0
         self._frame_trouble: str | None = None  # the kind of bad frame now arriving, said once
         self._bad_frames = 0
         self.reps_today = 0  # member reps since start (the rep log holds the history)
@@ -396,6 +398,7 @@ class App:
         renderer.render(screen, self._frame(t, live, levels))
         self._refresh_week(time.monotonic())
         self._write_metrics()
+        self._trim_heap(t)
 
     def _lock_exposure_when_room_learnt(self, t: float, live) -> None:
         """Once the room has been seen with nobody in view for 3 s, hold the camera's exposure so the
@@ -520,6 +523,15 @@ class App:
         self._week_refreshed = now_mono
         self.hinges_week = self.replog.reps_since(time.time() - 7 * 86400, "member")
 
+    def _trim_heap(self, t: float) -> None:
+        """Every 10 minutes on the attract screen, hand memory the C allocator holds free back to the
+        system (glibc's malloc_trim): text surfaces come and go all day, and over months that free but
+        fragmented heap is what an RSS graph would show growing. The soak measures it (README)."""
+        if self._malloc_trim is None or t - self._trimmed_t < 600 or self.state.mode != modes.Mode.ATTRACT:
+            return
+        self._trimmed_t = t
+        self._malloc_trim(0)
+
     def _write_metrics(self) -> None:
         from kiosk.metrics import Snapshot
 
@@ -562,6 +574,16 @@ class App:
         if r.error is not None:
             return f"! rep log NOT WRITING ({r.error}) - {len(r._pending)} waiting in memory"
         return f"rep log: {r.path}"
+
+
+def _libc_malloc_trim():
+    """glibc's malloc_trim, or None (musl, macOS, no ctypes)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError, ImportError):
+        return None
 
 
 def _n(n: int, word: str) -> str:

@@ -16,7 +16,7 @@ for _var in ("STATE_DIRECTORY", "RUNTIME_DIRECTORY", "KIOSK_CONTENT_DIR"):
     os.environ.pop(_var, None)
 
 
-import pytest
+import pytest  # noqa: E402 - after the environment above
 
 
 @pytest.fixture

@@ -265,3 +265,17 @@ def test_no_camera_derived_image_is_written_anywhere_during_a_run(tmp_path, monk
         row = f[f.shape[0] // 2, f.shape[1] // 2 : f.shape[1] // 2 + 32].tobytes()
         assert row not in blob
     assert os.listdir(tmp_path / "tmp") == [] and os.listdir(home) == []
+
+
+def test_free_heap_is_handed_back_every_10_minutes_on_the_attract_screen_only():
+    from dataclasses import replace
+
+    app = App(headless=True)
+    calls = []
+    app._malloc_trim = calls.append
+    for t in range(0, 3000, 30):
+        app._trim_heap(float(t))
+    assert len(calls) == 4 and app._trimmed_t == 2400.0  # at 10, 20, 30 and 40 minutes
+    app.state = replace(app.state, mode=modes.Mode.TRAIN)
+    app._trim_heap(3700.0)  # never while someone trains
+    assert len(calls) == 4
