@@ -339,6 +339,8 @@ class App:
         live = None
         # vision runs in every mode: presence drives the timeouts, and a set can start calibrated
         pipe, cam = (self.demo, self.demo_camera) if self.state.demo else (self.live, self.camera)
+        if self.state.demo:
+            self._watch_room(t)
         try:
             frame = cam.read(t)
             if frame is not None:
@@ -489,6 +491,17 @@ class App:
                     self.set_t = t
             elif kind == modes.LOG:
                 log.warning("%s", effect[1])
+
+    def _watch_room(self, t: float) -> None:
+        """During the trainer demo the real camera keeps feeding its own pipeline (results unused):
+        its picture of the room stays current, so someone who walks in during the demo and leaves
+        again is not left behind as a ghost that keeps the kiosk in Train."""
+        try:
+            frame = self.camera.read(t)
+            if frame is not None and frame_problem(frame) is None:
+                self.live.step(frame, t)
+        except Exception as e:  # the demo must go on; the live camera's trouble shows after it
+            log.debug("live camera during the demo: %s", e)
 
     def _bad_frame(self, reason: str, t: float, pipe, screen, renderer) -> None:
         """A garbled or blank frame: said once per kind, nobody seen, nothing drawn from it."""

@@ -287,3 +287,34 @@ def test_loops_without_a_new_camera_frame_keep_showing_the_last_result():
         if i > 10 * 30:  # the synthetic person is on the mark by now
             seen.append(app._frame(i / 30, app.last, ()).live_present)
     assert all(seen)  # no flicker to "step onto the mark" on loops without a frame
+
+
+def test_someone_who_arrives_during_the_trainer_demo_and_leaves_is_not_left_as_a_ghost(tmp_path):
+    """The real camera keeps learning the room during the demo: a member who walked in then, trained
+    and left does not keep the kiosk in Train for ever (found by the soak)."""
+    from dataclasses import replace
+
+    from kiosk.hw.camera import SimCamera
+    from kiosk.sim.library import demo_scene
+    from kiosk.sim.scene import Segment
+
+    seq = [Segment("empty", 10.0), Segment("walk_in", 3.0), Segment("stand", 2.0)]
+    seq += [Segment("rep", 4.2, 0.95, 1.4, 0.4, 1.2)] * 3
+    seq += [Segment("walk_out", 3.0), Segment("empty", 200.0)]
+    camera = SimCamera(replace(demo_scene(), timeline=tuple(seq)))
+    script = tmp_path / "s.txt"
+    script.write_text("2 green hold 2.5\n20 yellow hold 2.5\n")  # trainer demo, then home
+    app = App(headless=True, camera=camera, fps=10)
+    modes_seen = []
+    orig = app._enter_mode
+
+    def enter(mode, t, *a, **kw):
+        modes_seen.append((round(t), mode.value))
+        return orig(mode, t, *a, **kw)
+
+    app._enter_mode = enter
+    assert app.run(seconds=90.0, script=load_script(script)) == 0
+    assert [m for _t, m in modes_seen][:5] == ["attract", "train", "attract", "train", "attract"]
+    t_back = modes_seen[4][0]
+    assert 70 <= t_back <= 85  # the member left at about 31 s; 45 s of nobody: home
+    assert app.state.mode.value == "attract" and not app.state.present
