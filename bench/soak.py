@@ -170,6 +170,17 @@ def main() -> int:
         orig_changed(ok)
 
     app._content_changed = counted
+    trims: list[tuple[float, float, float]] = []  # (loop time, RSS before, RSS after) of the app's own trims
+    if app._malloc_trim is not None:
+        real_trim = app._malloc_trim
+
+        def counted_trim(pad):
+            before = rss_mb()
+            out = real_trim(pad)
+            trims.append((app._trimmed_t, before, rss_mb()))
+            return out
+
+        app._malloc_trim = counted_trim
     wall0 = time.perf_counter()
     rc = app.run(seconds=seconds, script=buttons(seconds))
     wall = time.perf_counter() - wall0
@@ -218,6 +229,7 @@ def main() -> int:
         "rss_max_mb": round(max(r for _t, r in rss), 1),
         "rss_mb_every_5_min": [round(r, 1) for t, r in rss if t % 300 < 1],
         "rss_mb_end_after_malloc_trim": None if rss_trimmed is None else round(rss_trimmed, 1),
+        "rss_mb_before_after_each_app_trim": [(round(t), round(b, 1), round(a, 1)) for t, b, a in trims],
         "frame_ms_median": round(float(np.median(ms)), 2),
         "frame_ms_p99": round(float(np.percentile(ms, 99)), 2),
         "windows": windows,
@@ -243,6 +255,12 @@ def main() -> int:
         f"  reps {reps}, sets {sets}; content edits applied {applied}, rejected {rejected};"
         f" rep log integrity {integrity}"
     )
+    if trims:
+        print(
+            "  RSS right after the app's own heap trims (every 10 min on Attract): "
+            + ", ".join(f"{a:.1f}" for _t, _b, a in trims)
+            + " MB"
+        )
     for e in result["error_samples"]:
         print(f"  error: {e}")
     return 0 if rc == 0 and watch.exceptions == 0 and integrity == "ok" else 1

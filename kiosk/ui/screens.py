@@ -71,8 +71,8 @@ class Renderer:
         key = (s, int(px), colour)
         surf = self._text.get(key)
         if surf is None:
-            if len(self._text) > 400:
-                self._text.clear()
+            if len(self._text) >= 400:  # least recently made first: no burst of frees, no cold start
+                del self._text[next(iter(self._text))]
             surf = self.font(px).render(s, True, colour)
             self._text[key] = surf
         return surf
