@@ -18,7 +18,7 @@ demo: $(BIN)/kiosk
 	$(BIN)/kiosk run $(ARGS)
 
 test: $(BIN)/kiosk
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy GPIOZERO_PIN_FACTORY=mock $(BIN)/python -m pytest -q $(ARGS)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy GPIOZERO_PIN_FACTORY=mock $(BIN)/python -m pytest -q -n auto --dist loadfile $(ARGS)
 
 bench: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/vision_bench.py $(ARGS)

@@ -206,7 +206,7 @@ def test_a_hung_loop_stops_the_watchdog_pings(tmp_path):
     gaps = np.diff(arrivals)
     assert len(arrivals) >= 5
     assert gaps.max() >= 2.4  # nothing was sent while the loop hung: systemd would restart the kiosk
-    assert np.sort(gaps)[-2] < 1.0  # otherwise the loop pinged well within WatchdogSec
+    assert np.sort(gaps)[-2] < 1.2  # otherwise the loop pinged well within WatchdogSec
 
 
 def test_no_camera_derived_image_is_written_anywhere_during_a_run(tmp_path, monkeypatch):
