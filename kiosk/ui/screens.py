@@ -25,6 +25,7 @@ GOOD = (60, 210, 110)
 BUTTON_COLOURS = {"green": (40, 190, 80), "yellow": (250, 205, 30), "blue": (40, 130, 240)}
 SEEN = (70, 190, 250)
 WARN = (255, 70, 70)  # the staff overlay's marker for something that needs a look
+TEXT_CACHE_BYTES = 4 * 2**20  # rendered text kept for reuse
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Renderer:
         self.theme(None)
         self._fonts: dict[int, pygame.font.Font] = {}
         self._text: dict[tuple, pygame.Surface] = {}
+        self._text_bytes = 0
         self._qr: dict[tuple[str, int], pygame.Surface] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -69,12 +71,17 @@ class Renderer:
     def text(self, s: str, px: int, colour=None) -> pygame.Surface:
         colour = colour or self.fg
         key = (s, int(px), colour)
-        surf = self._text.get(key)
-        if surf is None:
-            if len(self._text) >= 400:  # least recently made first: no burst of frees, no cold start
-                del self._text[next(iter(self._text))]
+        surf = self._text.pop(key, None)
+        if surf is not None:
+            self._text[key] = surf  # most recently used last
+        else:
             surf = self.font(px).render(s, True, colour)
             self._text[key] = surf
+            self._text_bytes += _bytes(surf)
+            # bounded by memory, not count (a 1080p heading weighs 100 times a small label): the least
+            # recently used go first, one at a time, so memory levels off within minutes
+            while self._text_bytes > TEXT_CACHE_BYTES and len(self._text) > 1:
+                self._text_bytes -= _bytes(self._text.pop(next(iter(self._text))))
         return surf
 
     def wrap(self, s: str, px: int, width: int) -> list[str]:
@@ -575,6 +582,10 @@ class Renderer:
             )
         if any(line.startswith("!") for line in lines):
             pygame.draw.circle(surf, WARN, (r.right - self.px(40), r.top + self.px(40)), self.px(18))
+
+
+def _bytes(surf: pygame.Surface) -> int:
+    return surf.get_width() * surf.get_height() * surf.get_bytesize()
 
 
 _fit_renderer: Renderer | None = None
