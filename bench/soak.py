@@ -127,6 +127,13 @@ def main() -> int:
     ap.add_argument(
         "--bare", action="store_true", help="no rep log, metrics or content directory (to compare)"
     )
+    ap.add_argument(
+        "--without",
+        choices=["replog", "metrics", "content"],
+        action="append",
+        default=[],
+        help="leave one part out (to find what memory growth comes from)",
+    )
     args = ap.parse_args()
     seconds = args.hours * 3600
     tmp = Path(tempfile.mkdtemp(prefix="crux-soak-"))
@@ -143,9 +150,9 @@ def main() -> int:
         size=(800, 480),
         fps=FPS,
         camera=cam,
-        content_path=None if args.bare else content,
-        replog=None if args.bare else replog,
-        metrics=None if args.bare else TextfileWriter(tmp / "crux_kiosk.prom", interval_s=60),
+        content_path=None if args.bare or "content" in args.without else content,
+        replog=None if args.bare or "replog" in args.without else replog,
+        metrics=None if args.bare or "metrics" in args.without else TextfileWriter(tmp / "crux_kiosk.prom"),
         settle_s=2.0,
     )
     frame_ms = np.zeros(int(seconds * FPS) + 16)  # allocated up front: the soak's own memory stays flat
