@@ -163,3 +163,24 @@ def test_sighup_reloads_once_the_files_settle(tmp_path):
     lc.watcher.request()  # systemctl reload arrives while the copy is still fresh
     assert lc.poll(0.5) is None
     assert lc.poll(1.6) is True and lc.current.phone == "604-555-0100"
+
+
+def test_a_new_content_version_drops_the_old_texts_and_codes(tmp_path):
+    """Caches hold only what the content on screen uses, so months of edits do not pile up in memory."""
+    import pygame
+
+    from kiosk.content import load_content
+    from kiosk.core.modes import Mode, State
+    from kiosk.ui.screens import Renderer, ScreenFrame
+
+    d = tmp_path / "content"
+    d.mkdir()
+    (d / "content.toml").write_text(good_edit("604-555-0100", "tel:+16045550100"))
+    old, new = load_content(), load_content(d)
+    r, surf = Renderer(), pygame.Surface((800, 480))
+    r.render(surf, ScreenFrame(state=State(mode=Mode.CALL), content=old, t=0.0))
+    assert {data for data, _size in r._qr} == {old.phone_uri, old.offer_url}
+    assert any(s == "778-985-7700" for s, _px, _c in r._text)
+    r.render(surf, ScreenFrame(state=State(mode=Mode.CALL), content=new, t=0.0))
+    assert {data for data, _size in r._qr} == {new.phone_uri, new.offer_url}
+    assert not any(s == "778-985-7700" for s, _px, _c in r._text)

@@ -59,6 +59,7 @@ class Renderer:
         self._fonts: dict[int, pygame.font.Font] = {}
         self._text: dict[tuple, pygame.Surface] = {}
         self._text_bytes = 0
+        self._content_version: str | None = None
         self._qr: dict[tuple[str, int], pygame.Surface] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -192,6 +193,12 @@ class Renderer:
         # layout unit: 1.0 on a 1080p TV; never below 0.5 so text stays readable from 3 m on 800x480
         self.u = max(min(w / 1920, h / 1080), 0.5)
         self.w, self.h = w, h
+        if f.content.version != self._content_version:  # new content: the old texts and codes are dead
+            self._content_version = f.content.version
+            self._text.clear()
+            self._text_bytes = 0
+            self._qr.clear()
+            self._images.clear()
         self.theme(f.content.theme)
         surf.fill(self.bg)
         s = f.state
