@@ -377,10 +377,7 @@ class App:
             and (self.last_frame_t is None or t - self.last_frame_t > 1.0)
         ):
             # frames stopped: after a second, nobody is seen rather than a frozen silhouette
-            pipe.blind(t)
-            self.last = None
-            if self.state.present:
-                self._apply(modes.Presence(False), t, screen, renderer)
+            self._nobody_seen(t, pipe, screen, renderer)
         self._lock_exposure_when_room_learnt(t, live)
         self._apply(modes.Tick(), t, screen, renderer)
         if (
@@ -510,6 +507,10 @@ class App:
             log.error("camera frame unusable: %s - check the camera and its view", reason)
             self._frame_trouble = reason
             self.state = replace(self.state, notice=f"camera: {reason}")
+        self._nobody_seen(t, pipe, screen, renderer)
+
+    def _nobody_seen(self, t: float, pipe, screen, renderer) -> None:
+        """No usable picture: no silhouette on screen, no rep finished on guesswork, nobody present."""
         pipe.blind(t)
         self.last = None
         if self.state.present:

@@ -404,23 +404,19 @@ def _content(args: argparse.Namespace) -> int:
     source = _content_source(args.dir)
     c, problems = ct.check_content(source)
     name = str(source) if source is not None else f"{ct.DEFAULT_PATH} (built-in)"
+    if problems:
+        for p in problems:
+            print(p)
+        then = "nothing goes live until they are fixed" if args.action == "check" else "fix them first"
+        print(f"{name}: {len(problems)} problem(s) - {then}")
+        return 1
     if args.action == "check":
-        if problems:
-            for p in problems:
-                print(p)
-            print(f"{name}: {len(problems)} problem(s) - nothing goes live until they are fixed")
-            return 1
         print(
             f"{name}: OK - version {c.version}: {len(c.benefits)} benefits, {len(c.steps)} steps,"
             f" sets of {c.set_reps}, phone {c.phone}"
         )
         return 0
     # diff
-    if problems:
-        for p in problems:
-            print(p)
-        print(f"{name}: {len(problems)} problems - fix them first (`kiosk content check`)")
-        return 1
     old, against = _running_values(args.against)
     lines = ct.diff(old, c.values)
     print(f"{name} compared with {against}:")
