@@ -29,9 +29,19 @@ from typing import Any
 
 from kiosk.errors import ContentError
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
-DEFAULT_PATH = ASSETS / "content.toml"
 FILE_NAME = "content.toml"
+
+
+def _assets_dir() -> Path:
+    """The built-in content: kiosk/assets/ in an installed wheel (package data), else the checkout's
+    top-level assets/ (an editable install or a source tree)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "assets"
+    return packaged if (packaged / FILE_NAME).is_file() else here.parent / "assets"
+
+
+ASSETS = _assets_dir()
+DEFAULT_PATH = ASSETS / FILE_NAME
 CUE_KEYS = ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep")
 MAX_TOML_BYTES = 256 * 1024
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -252,6 +262,19 @@ def _read_toml(p: Path, problems: list[Problem]) -> _Source | None:
             )
             return None
         raw = p.read_bytes()
+        if not raw.strip():
+            # the most common failed scp; every field silently back to the built-in content would
+            # look like a lost edit, so it is refused (the last good content stays on screen)
+            problems.append(
+                Problem(
+                    str(p),
+                    None,
+                    "",
+                    f"is empty ({len(raw)} bytes) - a failed copy? copy it again; for the built-in content"
+                    ' write just a comment in it, e.g. "# built-in content"',
+                )
+            )
+            return None
     except FileNotFoundError:
         problems.append(
             Problem(str(p), None, "", "no such file - check the path or copy assets/content.toml")

@@ -184,3 +184,25 @@ def test_a_new_content_version_drops_the_old_texts_and_codes(tmp_path):
     r.render(surf, ScreenFrame(state=State(mode=Mode.CALL), content=new, t=0.0))
     assert {data for data, _size in r._qr} == {new.phone_uri, new.offer_url}
     assert not any(s == "778-985-7700" for s, _px, _c in r._text)
+
+
+@pytest.mark.parametrize("raw", [b"", b"\n  \n"], ids=["zero bytes", "blank lines"])
+def test_an_empty_content_file_is_refused_and_the_last_good_kept(tmp_path, raw, capsys):
+    d, keep = tmp_path / "content", tmp_path / "state" / "last-good-content"
+    d.mkdir()
+    (d / "content.toml").write_text(good_edit("604-555-0100", "tel:+16045550100"))
+    lc = LiveContent(d, last_good_dir=keep)
+    (d / "content.toml").write_bytes(raw)  # a failed scp
+    assert lc.reload() is False
+    assert lc.current.phone == "604-555-0100"
+    assert [str(p) for p in lc.problems] == [
+        f"{d / 'content.toml'}: is empty ({len(raw)} bytes) - a failed copy? copy it again; for the built-in"
+        ' content write just a comment in it, e.g. "# built-in content"'
+    ]
+    assert LiveContent(d, last_good_dir=keep).current.phone == "604-555-0100"  # and after a reboot
+    from kiosk.cli import main
+
+    assert main(["content", "check", str(d)]) == 1
+    assert "is empty" in capsys.readouterr().out
+    (d / "content.toml").write_text("# built-in content\n")  # what the message offers is accepted
+    assert main(["content", "check", str(d)]) == 0
