@@ -1,5 +1,7 @@
 """Every screen draws what it should at 800x480 and 1920x1080 (pixels, not golden images)."""
 
+import os
+
 import numpy as np
 import pygame
 import pytest
@@ -95,3 +97,38 @@ def test_simulator_draws_the_led_bar_on_screen(renderer):
 def test_fault_screen_is_calm(renderer):
     img = draw(renderer, (800, 480), State(mode=Mode.TRAIN, fault=True))
     assert share(img, SEEN, tol=10) == 0.0  # no live view, just the message and the buttons
+
+
+def _fds_on(path: str) -> int:
+    fd_dir = "/proc/self/fd"
+    n = 0
+    for fd in os.listdir(fd_dir):
+        try:
+            n += os.path.realpath(os.readlink(os.path.join(fd_dir, fd))) == os.path.realpath(path)
+        except OSError:
+            continue
+    return n
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc (Linux)")
+def test_fonts_hold_no_file_open_however_many_sizes():
+    # every Font used to keep its own descriptor on the font file: 28 of them on a running kiosk
+    import kiosk.ui.screens as screens
+
+    font_file = os.path.join(os.path.dirname(pygame.__file__), pygame.font.get_default_font())
+    before = _fds_on(font_file)
+    r = Renderer()
+    sizes = range(12, 12 + 3 * 40, 3)
+    fonts = [r.font(px) for px in sizes]
+    assert len({id(f) for f in fonts}) == 40 and r.font(12) is fonts[0]  # one Font per size, reused
+    assert _fds_on(font_file) == before  # (0 when nothing else made a Font from the file)
+    assert list(screens._FONT_BYTES) == [font_file]  # the file was read once
+    for px in (12, 47, 120):  # the same metrics as pygame's own default font: layouts do not move
+        same = pygame.font.Font(None, px)
+        assert (r.font(px).size("Hinge WMgy"), r.font(px).get_linesize()) == (
+            same.size("Hinge WMgy"),
+            same.get_linesize(),
+        )
+        del same
+    surf = fonts[-1].render("Hinge", True, (255, 255, 255))
+    assert surf.get_height() > 60 and pygame.surfarray.array3d(surf).max() == 255  # the fonts draw

@@ -6,7 +6,9 @@ the live measurement and the LED bar levels). Text surfaces and QR codes are cac
 
 from __future__ import annotations
 
+import io
 import math
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +28,23 @@ BUTTON_COLOURS = {"green": (40, 190, 80), "yellow": (250, 205, 30), "blue": (40,
 SEEN = (70, 190, 250)
 WARN = (255, 70, 70)  # the staff overlay's marker for something that needs a look
 TEXT_CACHE_BYTES = 4 * 2**20  # rendered text kept for reuse
+
+
+_FONT_BYTES: dict[str, bytes] = {}
+
+
+def load_font(px: int, path: str | None = None) -> pygame.font.Font:
+    """A Font at `px` pixels from the file's bytes, read once per process: pygame keeps the file of
+    every Font open for as long as the Font lives (the kiosk has dozens of sizes), a BytesIO is not a
+    file descriptor. `path` None is pygame's default font. Main thread."""
+    if path is None:  # as pygame.font.Font(None, px) does: its default font drawn at 0.6875 of px
+        path = os.path.join(os.path.dirname(pygame.__file__), pygame.font.get_default_font())
+        px = max(1, int(px * 0.6875))
+    data = _FONT_BYTES.get(path)
+    if data is None:
+        with open(path, "rb") as f:
+            data = _FONT_BYTES[path] = f.read()
+    return pygame.font.Font(io.BytesIO(data), px)
 
 
 @dataclass
@@ -66,7 +85,7 @@ class Renderer:
     def font(self, px: int) -> pygame.font.Font:
         px = max(10, int(px))
         if px not in self._fonts:
-            self._fonts[px] = pygame.font.Font(None, px)
+            self._fonts[px] = load_font(px)
         return self._fonts[px]
 
     def text(self, s: str, px: int, colour=None) -> pygame.Surface:
