@@ -115,6 +115,7 @@ class App:
         settle_s: float = 2.0,
         replog=None,
         metrics=None,
+        display_retry_s: tuple[float, float] = (1.0, 30.0),
     ) -> None:
         from kiosk.hw.buttons import KeyboardButtons
         from kiosk.hw.ledbar import SimLedBar
@@ -173,6 +174,11 @@ class App:
         self._refresh_week(time.monotonic())
         self.exposure_locked = False
         self._empty_since: float | None = None
+        self.display_retry_s = display_retry_s  # (first, longest) wait between tries for a display
+        self.display_up = False
+        self._display_missing_since: float | None = None
+        self._display_retry_mono = 0.0
+        self._display_backoff_s = display_retry_s[0]
 
     @property
     def content(self) -> Content:
@@ -188,16 +194,15 @@ class App:
 
         if self.headless:
             os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-        pygame.display.init()
         pygame.font.init()
         from kiosk.ui.screens import Renderer
 
-        flags = pygame.FULLSCREEN if self.fullscreen else 0
-        size = (0, 0) if self.fullscreen else self.size
-        screen = pygame.display.set_mode(size, flags) if not self.headless else pygame.Surface(self.size)
-        if not self.headless:
-            pygame.display.set_caption(f"{self.content.gym_name} - hip hinge coach")
-            log.info("video driver: %s, screen %sx%s", pygame.display.get_driver(), *screen.get_size())
+        # no display yet (TV off or unplugged at boot, no DRM device): draw off screen meanwhile, so
+        # the LED bar, the buttons, the camera and the watchdog keep going, and retry the display
+        screen = pygame.Surface(self.size)
+        self.display_up = self.headless or self._open_display(time.monotonic())
+        if self.display_up and not self.headless:
+            screen = pygame.display.get_surface()
         renderer = Renderer()
         # Scripted and headless runs use a simulated clock: exactly one frame time per loop.
         simulated = self.headless
@@ -230,7 +235,11 @@ class App:
                     if went_live is not None:
                         self._content_changed(went_live)
                 edges = []
-                if not self.headless:
+                if not self.display_up and time.monotonic() >= self._display_retry_mono:
+                    self.display_up = self._open_display(time.monotonic())
+                    if self.display_up:
+                        screen = pygame.display.get_surface()
+                if not self.headless and self.display_up:
                     for ev in pygame.event.get():
                         if ev.type == pygame.QUIT:
                             return 0
@@ -252,7 +261,8 @@ class App:
                 self.step(t, edges, screen, renderer)
                 self.frames += 1
                 if not self.headless:
-                    pygame.display.flip()
+                    if self.display_up:
+                        pygame.display.flip()
                     tick.tick(self.fps)
                 if self.notifier is not None:
                     if not ready:  # the first frame is on the screen
@@ -269,6 +279,37 @@ class App:
                 self.recorder.close()
             pygame.display.quit()
         return 0
+
+    def _open_display(self, now_mono: float) -> bool:
+        """Try the display once; False (and the next try scheduled, 1 s doubling to 30 s) if there is
+        none. Said once when it goes missing and once when it comes; main thread."""
+        import pygame
+
+        try:
+            pygame.display.init()
+            flags = pygame.FULLSCREEN if self.fullscreen else 0
+            screen = pygame.display.set_mode((0, 0) if self.fullscreen else self.size, flags)
+        except pygame.error as e:
+            pygame.display.quit()
+            if self._display_missing_since is None:
+                self._display_missing_since = now_mono
+                log.error(
+                    "no display (%s) - check the HDMI cable and that the screen is on; LED bar and buttons"
+                    " keep working, retrying every %g..%g s",
+                    e,
+                    self.display_retry_s[0],
+                    self.display_retry_s[1],
+                )
+                self._display_backoff_s = self.display_retry_s[0]
+            self._display_retry_mono = now_mono + self._display_backoff_s
+            self._display_backoff_s = min(2 * self._display_backoff_s, self.display_retry_s[1])
+            return False
+        pygame.display.set_caption(f"{self.content.gym_name} - hip hinge coach")
+        log.info("video driver: %s, screen %sx%s", pygame.display.get_driver(), *screen.get_size())
+        if self._display_missing_since is not None:
+            log.info("display up after %.0f s without one", now_mono - self._display_missing_since)
+            self._display_missing_since = None
+        return True
 
     def _install_signals(self) -> None:
         """SIGTERM (systemctl stop): finish the frame, bar off, close devices. SIGHUP (systemctl

@@ -234,9 +234,19 @@ def _run(args: argparse.Namespace) -> int:
             )
         except HardwareUnavailable as e:
             notices.append(f"{e} (the bar is drawn on screen instead)")
+    try:
+        camera = open_camera(args.camera)
+    except HardwareUnavailable as e:
+        if args.camera != "pi":
+            raise
+        # no picamera2 module (a Debian without the Raspberry Pi archive, `install.sh --no-camera`):
+        # like a missing camera, the kiosk runs on with the camera resting - not a restart loop
+        from kiosk.hw.camera import RestingCamera
+
+        camera = RestingCamera(str(e))
+        notices.append(f"camera resting: {e}")
     for n in notices:
         log.error("%s", n)
-    camera = open_camera(args.camera)
     replog = _open_replog(args.db, log)
     metrics = None
     if cfg["metrics.textfile"]:

@@ -65,6 +65,23 @@ class ClipCamera:
         pass
 
 
+class RestingCamera:
+    """A camera that cannot be had in this process at all (no picamera2 module): rests for good, says
+    why (`last_error`, on the staff overlay); attract, learn and call-us go on without it."""
+
+    state = "resting"
+
+    def __init__(self, why: str, *, name: str = "pi") -> None:
+        self.name = name
+        self.last_error = why
+
+    def read(self, t: float) -> None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
 def open_camera(source: str) -> Camera:
     """`sim`, `clip:PATH` or `pi`."""
     if source == "sim":
