@@ -1,6 +1,9 @@
-"""An articulated side-view body: proportions, hip-hinge poses, joints and drawing. numpy only.
+"""An articulated body seen from the side (or turned up to 45 deg): proportions, poses, joints, drawing.
 
 Proportions are fractions of standing height (Drillis & Contini). Image coordinates: x right, y down.
+The body is modelled in its sagittal plane (forward, up) with a lateral offset per joint; a camera
+turned `yaw_deg` from side-on toward the person's front sees it by orthographic projection.
+numpy only.
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ FOREARM = 0.146
 HAND = 0.06
 HEAD_R = 0.062
 NECK = 0.06
+# lateral offset of each joint from the mid-plane (fraction of height, + toward the camera's side)
+LATERAL = {
+    "hip": 0.055, "knee": 0.05, "ankle": 0.05, "heel": 0.05, "toe": 0.05,
+    "shoulder": 0.11, "elbow": 0.125, "wrist": 0.12, "hand": 0.12,
+}  # fmt: skip
+TORSO_HALF_WIDTH = 0.12  # half the shoulder breadth: what a turned camera sees of the chest
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Pose:
     shin_share: float = 0.3  # share of the knee flexion taken by the shin tilting forward
     stride_deg: float = 0.0  # walking: near thigh swings forward by this, far thigh back
     arm_swing_deg: float = 0.0  # walking: near arm swings back by this, far arm forward
+    spine_bow_deg: float = 0.0  # rounded back: bend between the lower and upper spine (flexed thoracic)
 
 
 def hinge_pose(depth: float, *, posture_deg: float = 2.0) -> Pose:
@@ -55,9 +65,23 @@ def hinge_pose(depth: float, *, posture_deg: float = 2.0) -> Pose:
 
 
 def joints(
-    shape: BodyShape, pose: Pose, *, foot_x_px: float, floor_y_px: float, px_per_m: float, facing: int
+    shape: BodyShape,
+    pose: Pose,
+    *,
+    foot_x_px: float,
+    floor_y_px: float,
+    px_per_m: float,
+    facing: int,
+    yaw_deg: float = 0.0,
 ) -> dict[str, tuple[float, float]]:
-    """Joint positions (image px) for the near side of the body, plus far-side limbs ("far_*")."""
+    """Joint positions (image px) for the near side of the body, plus far-side limbs ("far_*").
+
+    A rounded back adds the mid-spine points "spine1", "spine2". With `yaw_deg` (camera turned toward
+    the person's front) the joints are projected: forward distances shrink by cos(yaw), the lateral
+    offsets show by sin(yaw), and "mid_hip", "mid_shoulder", "far_hip", "far_shoulder" are added.
+    """
+    if yaw_deg:
+        return _turned(shape, pose, foot_x_px, floor_y_px, px_per_m, facing, yaw_deg)
     H = shape.height_m * px_per_m
     f = 1 if facing >= 0 else -1
 
@@ -80,7 +104,19 @@ def joints(
     f_knee = tuple(np.array(f_knee) + shift)
     theta = math.radians(pose.torso_lean_deg)
     hip_v = np.array(hip)
-    shoulder = hip_v + TORSO * H * np.array([math.sin(theta), math.cos(theta)])
+    spine: dict[str, np.ndarray] = {}
+    if pose.spine_bow_deg:
+        # three equal spine segments, the lower one more upright and the upper one more forward than
+        # the hip-shoulder chord (which keeps `theta`): the back bows away from the chord
+        b = math.radians(pose.spine_bow_deg) / 2.0
+        seg = TORSO * H / 3.0
+        s1 = hip_v + seg * np.array([math.sin(theta - b), math.cos(theta - b)])
+        s2 = s1 + seg * np.array([math.sin(theta), math.cos(theta)])
+        shoulder = s2 + seg * np.array([math.sin(theta + b), math.cos(theta + b)])
+        spine = {"spine1": s1, "spine2": s2}
+        theta = theta + b  # neck and head follow the upper spine
+    else:
+        shoulder = hip_v + TORSO * H * np.array([math.sin(theta), math.cos(theta)])
     neck = shoulder + NECK * H * np.array([math.sin(theta * 0.8), math.cos(theta * 0.8)])
     head = neck + HEAD_R * H * np.array([math.sin(theta * 0.7) + 0.25, math.cos(theta * 0.7)])
 
@@ -116,8 +152,43 @@ def joints(
         "far_elbow": f_elbow,
         "far_wrist": f_wrist,
         "far_hand": f_hand,
+        **spine,
     }
     return {k: at(float(v[0]), float(v[1])) for k, v in pts.items()}
+
+
+def _turned(shape, pose, foot_x_px, floor_y_px, px_per_m, facing, yaw_deg):
+    """The side-view joints turned by yaw about the vertical through the feet, projected orthographically."""
+    side = joints(shape, pose, foot_x_px=0.0, floor_y_px=0.0, px_per_m=px_per_m, facing=1)
+    H = shape.height_m * px_per_m
+    c, s = math.cos(math.radians(yaw_deg)), math.sin(math.radians(yaw_deg))
+    f = 1 if facing >= 0 else -1
+    out: dict[str, tuple[float, float]] = {}
+    for name, (fwd, y) in side.items():
+        far = name.startswith("far_")
+        lat = LATERAL.get(name[4:] if far else name, 0.0) * H
+        # the camera looks from the near side, turned toward the front: near joints move back in the
+        # image and far ones forward
+        out[name] = (foot_x_px + f * (fwd * c - (-lat if far else lat) * s), floor_y_px + y)
+    for name in ("hip", "shoulder"):
+        fwd, y = side[name]
+        lat = LATERAL[name] * H
+        out["mid_" + name] = (foot_x_px + f * fwd * c, floor_y_px + y)
+        out["far_" + name] = (foot_x_px + f * (fwd * c + lat * s), floor_y_px + y)
+    return out
+
+
+def sagittal_angles(pose: Pose, shape: BodyShape | None = None) -> dict[str, float]:
+    """The 3D joint angles of a pose, whatever the camera: hip (180 = straight), knee flexion and
+    trunk lean from vertical (hip-shoulder chord), all in degrees."""
+    shape = shape or BodyShape()
+    j = joints(shape, pose, foot_x_px=0.0, floor_y_px=0.0, px_per_m=100.0, facing=1)
+    dx, dy = j["shoulder"][0] - j["hip"][0], j["hip"][1] - j["shoulder"][1]
+    return {
+        "hip_angle_deg": hip_angle_deg(j),
+        "knee_deg": pose.knee_bend_deg,
+        "trunk_deg": math.degrees(math.atan2(dx, dy)),
+    }
 
 
 def hip_angle_deg(j: dict[str, tuple[float, float]]) -> float:
@@ -179,8 +250,12 @@ def render_body(
     facing: int,
     px_per_m: float,
     cover: np.ndarray | None = None,
+    yaw_deg: float = 0.0,
 ) -> None:
-    """Draw the body (far limbs first, then torso, near leg, near arm) into a float32 image."""
+    """Draw the body (far limbs first, then torso, near leg, near arm) into a float32 image.
+
+    `j` from `joints` with the same `yaw_deg`: turned, the chest shows its breadth.
+    """
     H = shape.height_m * px_per_m
     b = shape.build
     loose = shape.loose * 0.02 * H
@@ -190,10 +265,11 @@ def render_body(
     far_legs = legs + (12 if legs < 128 else -12)
     f = 1 if facing >= 0 else -1
     # far leg and far arm (partly hidden behind the body)
-    capsule(img, j["hip"], j["far_knee"], 0.05 * H * b + loose, 0.036 * H * b, far_legs, cover, wob)
+    far_hip, far_sh = j.get("far_hip", j["hip"]), j.get("far_shoulder", j["shoulder"])
+    capsule(img, far_hip, j["far_knee"], 0.05 * H * b + loose, 0.036 * H * b, far_legs, cover, wob)
     capsule(img, j["far_knee"], j["far_ankle"], 0.034 * H * b, 0.022 * H, far_legs, cover)
     capsule(img, j["far_heel"], j["far_toe"], 0.02 * H, 0.018 * H, 225.0 - legs * 0.3, cover)
-    capsule(img, j["shoulder"], j["far_elbow"], 0.026 * H * b, 0.022 * H * b, far_top, cover)
+    capsule(img, far_sh, j["far_elbow"], 0.026 * H * b, 0.022 * H * b, far_top, cover)
     capsule(img, j["far_elbow"], j["far_wrist"], 0.021 * H * b, 0.018 * H, far_top, cover)
     capsule(img, j["far_wrist"], j["far_hand"], 0.02 * H, 0.018 * H, skin, cover)
     # near leg: glutes, thigh, calf, shin, foot
@@ -208,7 +284,19 @@ def render_body(
     capsule(img, j["heel"], j["toe"], 0.021 * H, 0.019 * H, 225.0 - legs * 0.3, cover)
     # torso: hip to shoulder with chest depth, neck, head
     sh = j["shoulder"]
-    capsule(img, hip, sh, 0.068 * H * b + loose, 0.072 * H * b + loose, top, cover, wob, folds=0.12)
+    r_hip, r_sh = 0.068 * H * b + loose, 0.072 * H * b + loose
+    if yaw_deg:  # the chest's depth foreshortens, its breadth shows: an ellipse's projected half-width
+        c, s = math.cos(math.radians(yaw_deg)), math.sin(math.radians(yaw_deg))
+        wide = TORSO_HALF_WIDTH * H * b + loose
+        r_hip = math.hypot(r_hip * c, 0.8 * wide * s)
+        r_sh = math.hypot(r_sh * c, wide * s)
+    chain = [j.get("mid_hip", hip)]
+    chain += [j[k] for k in ("spine1", "spine2") if k in j]
+    chain.append(j.get("mid_shoulder", sh))
+    n = len(chain) - 1
+    radii = [r_hip, *(r_hip + (r_sh - r_hip) * k / n for k in range(1, n)), r_sh]
+    for k in range(n):
+        capsule(img, chain[k], chain[k + 1], radii[k], radii[k + 1], top, cover, wob, folds=0.12)
     capsule(img, sh, j["neck"], 0.03 * H, 0.028 * H, skin * 0.9 + top * 0.1, cover)
     hr = HEAD_R * H
     capsule(img, j["head"], j["head"], hr, hr, skin, cover)

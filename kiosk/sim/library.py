@@ -1,4 +1,4 @@
-"""Named scenes: the fixed benchmark set and presets for tests and the demo."""
+"""Named scenes: the fixed benchmark set, the benchmark categories, and presets for tests and the demo."""
 
 from __future__ import annotations
 
@@ -63,9 +63,13 @@ def _body(rng: np.random.Generator, wall: float, floor: float, *, close: bool) -
 
 def benchmark_specs() -> list[SceneSpec]:
     """A fixed, seeded list of 27 clips at 320x240, 15 fps; labels starting "hard-" are the hard third."""
+    return _base_specs(1000)
+
+
+def _base_specs(seed0: int) -> list[SceneSpec]:
     specs: list[SceneSpec] = []
     for k in range(27):
-        rng = np.random.default_rng(1000 + k)
+        rng = np.random.default_rng(seed0 + k)
         hard = k % 3 == 2
         zero = k in (4, 13, 22)
         in_view = k in (7, 17)
@@ -77,7 +81,7 @@ def benchmark_specs() -> list[SceneSpec]:
         floor = float(rng.uniform(90, 170))
         body = _body(rng, wall, floor, close=hard and k % 2 == 0)
         spec = SceneSpec(
-            seed=1000 + k,
+            seed=seed0 + k,
             width_px=180 if portrait else 320,
             height_px=320 if portrait else 240,
             facing=1 if k % 2 == 0 else -1,
@@ -157,3 +161,191 @@ def demo_scene(**kw) -> SceneSpec:
     seq += [Segment("stand", 1.5), Segment("walk_out", 3.0)]
     base = SceneSpec(seed=2024, kettlebell=True, timeline=tuple(seq), label="demo")
     return replace(base, **kw)
+
+
+# -- benchmark categories -------------------------------------------------------------------------
+CATEGORIES = (
+    "base",  # the fixed 27 (benchmark_specs), unchanged so before/after figures compare
+    "knee_dominant",  # knees 50-70 deg at the bottom, trunk 40-60 deg: looks like a squat, still a hinge
+    "hips_first",  # on the way up the knees straighten first while the trunk stays forward
+    "rounded",  # a flexed thoracic spine: the back bows away from the hip-shoulder line
+    "yaw",  # camera 0-45 deg off side-on toward the front (foreshortened, far limbs showing)
+    "clutter",  # gym wall (rack, plates, bench, mirror, posters) and a full-size person walking past
+    "in_view",  # standing perfectly still in view from frame 0, first rep within 1-2 s
+    "flicker",  # 50 Hz lighting: brightness beat and drifting rolling-shutter bands
+    "squat_only",  # genuine squats: 0 reps
+    "negative",  # walking through, standing, fidgeting, partial reps: 0 reps
+)
+ZERO_REP_CATEGORIES = ("squat_only", "negative")
+
+
+def _looks(rng: np.random.Generator, *, background: str | None = None) -> dict:
+    """A person, a room and a camera, varied: height, build, clothing, facing, kettlebell, scale, noise."""
+    wall = float(rng.uniform(110, 205))
+    floor = float(rng.uniform(90, 170))
+    return {
+        "body": _body(rng, wall, floor, close=False),
+        "facing": int(rng.choice([1, -1])),
+        "kettlebell": bool(rng.random() < 0.5),
+        "background": background or str(rng.choice(["plain", "textured", "textured"])),
+        "person_scale": float(rng.uniform(0.5, 0.8)),
+        "noise_sigma": float(rng.uniform(1.0, 4.5)),
+        "shadow": float(rng.choice([0.0, 0.3, 0.6])),
+        "mark_x": float(rng.uniform(0.4, 0.6)),
+        "wall_shade": wall,
+        "floor_shade": floor,
+    }
+
+
+def _styled_set(rng: np.random.Generator, n: int, style: str, *, fast_share: float = 0.2) -> list[Segment]:
+    """`n` full reps of one style, a share of them fast (descent + ascent under 1.6 s)."""
+    out = []
+    for _ in range(n):
+        fast = rng.random() < fast_share
+        descent = float(rng.uniform(0.55, 0.75) if fast else rng.uniform(0.9, 1.8))
+        ascent = float(rng.uniform(0.5, 0.7) if fast else rng.uniform(0.8, 1.5))
+        bottom = float(rng.uniform(0.1, 0.5))
+        rest = float(rng.uniform(0.6, 2.0))
+        kw: dict = {}
+        if style == "knee":
+            kw = {"knee_deg": float(rng.uniform(50, 70)), "lean_deg": float(rng.uniform(40, 60))}
+        elif style == "hips_first":
+            kw = {"knee_deg": float(rng.uniform(32, 45)), "tip_deg": float(rng.uniform(0, 8))}
+        elif style == "rounded":
+            kw = {"bow_deg": float(rng.uniform(20, 45))}
+        depth = float(rng.uniform(0.75, 1.05))
+        seg_style = "hinge" if style == "rounded" else style
+        out.append(
+            Segment("rep", descent + bottom + ascent + rest, depth, descent, bottom, ascent, seg_style, **kw)
+        )
+    return out
+
+
+def _frame(rng: np.random.Generator, body: list[Segment], *, walk: bool) -> tuple[Segment, ...]:
+    """Around a set: walk in and out of an empty room (`walk`), or in view from the first frame."""
+    seq: list[Segment] = []
+    walk_s = float(rng.uniform(2.5, 4.0))
+    if walk:
+        seq += [Segment("empty", float(rng.uniform(1.5, 3.0))), Segment("walk_in", walk_s)]
+    seq.append(Segment("stand", float(rng.uniform(1.5, 2.5))))
+    seq += body
+    seq.append(Segment("stand", float(rng.uniform(1.0, 2.0))))
+    if walk:
+        seq += [Segment("walk_out", walk_s), Segment("empty", float(rng.uniform(1.0, 2.0)))]
+    return tuple(seq)
+
+
+def _category_spec(cat: str, k: int, seed: int) -> SceneSpec:
+    rng = np.random.default_rng(seed)
+    look = _looks(rng)
+    reps = int(rng.integers(3, 7))
+    walk = bool(rng.random() < 0.6)
+    bits: list[str] = []
+    extra: dict = {}
+    if cat == "knee_dominant":
+        timeline = _frame(rng, _styled_set(rng, reps, "knee"), walk=walk)
+    elif cat == "hips_first":
+        timeline = _frame(rng, _styled_set(rng, reps, "hips_first"), walk=walk)
+    elif cat == "rounded":
+        timeline = _frame(rng, _styled_set(rng, reps, "rounded"), walk=walk)
+    elif cat == "yaw":
+        yaw = float(np.clip(45.0 * (k % 6) / 5 + rng.uniform(-3, 3), 0, 45))
+        extra["yaw_deg"] = yaw
+        style = str(rng.choice(["hinge", "hinge", "knee"]))
+        timeline = _frame(rng, _styled_set(rng, reps, style, fast_share=0.0), walk=walk)
+        bits.append(f"yaw{yaw:.0f}")
+    elif cat == "clutter":
+        look["background"] = "gym"
+        front = k % 3 == 2
+        extra.update(
+            passerby=True,
+            passerby_scale=1.05 if front else float(rng.uniform(0.9, 1.0)),
+            passerby_at=float(rng.uniform(0.25, 0.6)),
+            passerby_in_front=front,
+            passerby_body=_body(rng, look["wall_shade"], look["floor_shade"], close=False),
+        )
+        style = str(rng.choice(["hinge", "hinge", "knee"]))
+        timeline = _frame(rng, _styled_set(rng, reps, style, fast_share=0.0), walk=walk)
+        bits.append("passer-in-front" if front else "passer-behind")
+    elif cat == "in_view":
+        look["background"] = ("plain", "gym", "textured")[k % 3]
+        style = str(rng.choice(["hinge", "hinge", "knee"]))
+        first = Segment("still", float(rng.uniform(0.8, 1.5)))
+        body = _styled_set(rng, reps, style, fast_share=0.0)
+        timeline = (first, *body, Segment("stand", float(rng.uniform(1.0, 2.0))))
+        bits.append(look["background"])
+    elif cat == "flicker":
+        extra.update(flicker=float(rng.uniform(0.02, 0.06)), flicker_bands=float(rng.uniform(0.03, 0.08)))
+        timeline = _frame(rng, _styled_set(rng, reps, "hinge"), walk=walk)
+    elif cat == "squat_only":
+        squats = []
+        for _ in range(reps):
+            d, b, a = float(rng.uniform(1.0, 1.8)), float(rng.uniform(0.1, 0.5)), float(rng.uniform(0.8, 1.5))
+            kn, lean = float(rng.uniform(95, 125)), float(rng.uniform(8, 25))
+            squats.append(
+                Segment(
+                    "squat",
+                    d + b + a + float(rng.uniform(0.6, 2.0)),
+                    1.0,
+                    d,
+                    b,
+                    a,
+                    knee_deg=kn,
+                    lean_deg=lean,
+                )
+            )
+        timeline = _frame(rng, squats, walk=walk)
+        reps = 0
+    elif cat == "negative":
+        kind = ("walk_through", "standing", "partials", "fidget")[k % 4]
+        if kind == "walk_through":  # walks across the view, turns at the edge, walks back
+            walk_s = float(rng.uniform(2.5, 4.0))
+            timeline = (
+                Segment("empty", 2.0),
+                Segment("walk_in", walk_s),
+                Segment("walk_out", walk_s),
+                Segment("empty", float(rng.uniform(1.0, 3.0))),
+            )
+            if rng.random() < 0.5:
+                timeline = timeline * 2
+        elif kind == "standing":
+            timeline = _frame(rng, [Segment("stand", float(rng.uniform(15, 25)))], walk=walk)
+        elif kind == "partials":
+            timeline = _frame(rng, _set(rng, 0, int(rng.integers(3, 7))), walk=walk)
+        else:
+            timeline = _frame(
+                rng, [Segment("fidget", 6.0), Segment("stand", 2.0), Segment("fidget", 4.0)], walk=walk
+            )
+        bits.append(kind.replace("_", "-"))
+        reps = 0
+    else:
+        raise ValueError(f"unknown category {cat!r}: one of {', '.join(CATEGORIES)}")
+    spec = SceneSpec(seed=seed, timeline=timeline, category=cat, **look, **extra)
+    desc = [cat.replace("_", "-"), f"{reps}reps", "right" if spec.facing > 0 else "left", *bits]
+    if spec.kettlebell:
+        desc.append("kb")
+    desc.append(f"{k:02d}")
+    return replace(spec, label="-".join(desc))
+
+
+def category_specs(
+    seed_base: int = 1000, per_category: int = 6, categories: tuple[str, ...] | None = None
+) -> list[SceneSpec]:
+    """Benchmark clips labelled by `category` (see CATEGORIES), `per_category` of each new kind.
+
+    The default `seed_base` is the development set; its "base" category is exactly `benchmark_specs()`.
+    Any other `seed_base` gives held-out scenes of the same kinds (27 fresh base clips too).
+    """
+    cats = categories or CATEGORIES
+    for c in cats:
+        if c not in CATEGORIES:
+            raise ValueError(f"unknown category {c!r}: one of {', '.join(CATEGORIES)}")
+    out: list[SceneSpec] = []
+    for ci, cat in enumerate(CATEGORIES):
+        if cat not in cats:
+            continue
+        if cat == "base":
+            out += [replace(s, category="base") for s in _base_specs(seed_base)]
+            continue
+        out += [_category_spec(cat, k, seed_base + 100 * ci + k) for k in range(per_category)]
+    return out
