@@ -353,29 +353,41 @@ def _config(args: argparse.Namespace) -> int:
 
 
 def _selftest(args: argparse.Namespace) -> int:
+    import logging
+
     from kiosk import selftest as st
     from kiosk.config import load_config
+    from kiosk.errors import HardwareUnavailable
     from kiosk.hw.camera import open_camera
 
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")  # e.g. no GPIO library usable
     cfg = load_config(args.config)
     checks: list = []
     if args.gpio:
         from kiosk.hw.buttons import GpioButtons
         from kiosk.hw.ledbar import GpioLedBar
 
-        with GpioLedBar(
-            cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"]
-        ) as bar:
-            print("watch the LED bar: each segment lights in turn, bottom to top")
-            checks.append(st.check_ledbar(bar))
-            print(checks[-1].line())
-        buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
         try:
-            for c in st.check_buttons(buttons, cfg.button_pins, timeout_s=args.button_timeout):
-                checks.append(c)
-                print(c.line())
-        finally:
-            buttons.close()
+            bar = GpioLedBar(cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"])
+        except HardwareUnavailable as e:  # a FAIL line like any other, and the other checks still run
+            checks.append(st.Check("LED bar", False, str(e)))
+        else:
+            with bar:
+                print("watch the LED bar: each segment lights in turn, bottom to top")
+                checks.append(st.check_ledbar(bar))
+        print(checks[-1].line())
+        try:
+            buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
+        except HardwareUnavailable as e:
+            checks.append(st.Check("buttons", False, str(e)))
+            print(checks[-1].line())
+        else:
+            try:
+                for c in st.check_buttons(buttons, cfg.button_pins, timeout_s=args.button_timeout):
+                    checks.append(c)
+                    print(c.line())
+            finally:
+                buttons.close()
     try:
         camera = open_camera(args.camera)
     except KioskError as e:
@@ -388,7 +400,7 @@ def _selftest(args: argparse.Namespace) -> int:
                 print(c.line())
         finally:
             camera.close()
-    for c in (st.check_disk("/"), st.check_service()):
+    for c in (st.check_display(), st.check_disk("/"), st.check_service()):
         checks.append(c)
         print(c.line())
     failed = [c for c in checks if not c.ok]

@@ -121,6 +121,41 @@ def check_camera(camera, *, seconds: float = 3.0, clock: Callable[[], float] = t
     return out
 
 
+# what SDL's kmsdrm driver (compiled into pygame-ce's wheel) loads from the system, and its package
+DISPLAY_LIBS = (
+    ("libdrm.so.2", "libdrm2"),
+    ("libgbm.so.1", "libgbm1"),
+    ("libEGL.so.1", "libegl1"),
+    ("libGLESv2.so.2", "libgles2"),
+)
+
+
+def check_display(*, load: Callable[[str], object] | None = None, dri: str = "/dev/dri") -> Check:
+    """The display path without opening the display: the libraries kmsdrm loads, and a DRM card."""
+    import ctypes
+    import glob
+
+    load = load or ctypes.CDLL
+    missing = []
+    for soname, package in DISPLAY_LIBS:
+        try:
+            load(soname)
+        except OSError:
+            missing.append(package)
+    if missing:
+        return Check(
+            "display", False, f"SDL's kmsdrm cannot load its libraries - sudo apt install {' '.join(missing)}"
+        )
+    cards = sorted(glob.glob(f"{dri}/card*"))
+    if not cards:
+        return Check(
+            "display",
+            False,
+            f"no DRM device in {dri} - check dtoverlay=vc4-kms-v3d in /boot/firmware/config.txt",
+        )
+    return Check("display", True, f"kmsdrm libraries present, {', '.join(cards)}")
+
+
 def check_disk(path: str = "/", *, min_free_mb: float = 200.0) -> Check:
     free_mb = shutil.disk_usage(path).free / 2**20
     ok = free_mb >= min_free_mb

@@ -97,3 +97,48 @@ def test_disk_and_service_lines():
     assert not st.check_disk("/", min_free_mb=1e12).ok
     c = st.check_service("crux-kiosk-not-a-real-unit")
     assert c.line().startswith(("OK", "FAIL"))
+
+
+def test_display_check_names_the_packages_kmsdrm_needs(tmp_path):
+    def load_without(*absent):
+        def load(soname):
+            if soname in absent:
+                raise OSError(f"{soname}: cannot open shared object file")
+
+        return load
+
+    (tmp_path / "card1").touch()
+    c = st.check_display(load=load_without("libgbm.so.1", "libGLESv2.so.2"), dri=str(tmp_path))
+    assert c.line() == (
+        "FAIL display: SDL's kmsdrm cannot load its libraries - sudo apt install libgbm1 libgles2"
+    )
+    assert st.check_display(load=load_without(), dri=str(tmp_path)).ok
+    c = st.check_display(load=load_without(), dri=str(tmp_path / "none"))
+    assert not c.ok and "no DRM device" in c.detail
+
+
+def test_selftest_prints_fail_lines_when_the_pins_cannot_open(monkeypatch, capsys, caplog):
+    # off a Pi with no pin library: gpiozero finds no pin factory. FAIL lines, the other checks run
+    # on, exit 1 - and gpiozero's fallback warnings are one line in the kiosk's words
+    import warnings
+
+    from gpiozero import Device
+
+    from kiosk.cli import main
+    from kiosk.hw import gpio
+
+    monkeypatch.delenv("GPIOZERO_PIN_FACTORY", raising=False)
+    monkeypatch.setattr(Device, "pin_factory", None)
+    monkeypatch.setattr(gpio, "_said", False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning that escapes fails the test
+        rc = main(["selftest", "--camera", "sim", "--button-timeout", "0.1"])
+    out = capsys.readouterr().out.splitlines()
+    assert rc == 1
+    assert out[0].startswith("FAIL LED bar: LED bar on pins GPIO5, GPIO6")
+    assert out[0].endswith("no GPIO pin library works here - on a Pi: sudo apt install python3-lgpio")
+    assert out[1].startswith("FAIL buttons: button GREEN on GPIO17 could not be opened")
+    assert any(line.startswith(("OK   camera frame rate", "FAIL camera frame rate")) for line in out)
+    assert out[-1].endswith(" FAIL") and not out[-1].endswith(" 0 FAIL")
+    said = [r.getMessage() for r in caplog.records if r.name == "kiosk.hw.gpio"]
+    assert len(said) == 1 and said[0].startswith("no GPIO pin library usable here: lgpio (")

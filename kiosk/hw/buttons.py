@@ -73,20 +73,23 @@ class GpioButtons(_EdgeQueue):
         from gpiozero import Button
         from gpiozero.exc import GPIOZeroError
 
+        from kiosk.hw.gpio import fix_hint, pin_factory_said_once
+
         super().__init__(clock)
         self._buttons = {}
         try:
-            for name, pin in pins.items():
-                # bounce_time=None: debounce happens in core from timestamps
-                b = Button(pin, pull_up=pull_up, bounce_time=None, pin_factory=pin_factory)
-                b.when_pressed = self._edge(name, True)
-                b.when_released = self._edge(name, False)
-                self._buttons[name] = b
+            with pin_factory_said_once():
+                for name, pin in pins.items():
+                    # bounce_time=None: debounce happens in core from timestamps
+                    b = Button(pin, pull_up=pull_up, bounce_time=None, pin_factory=pin_factory)
+                    b.when_pressed = self._edge(name, True)
+                    b.when_released = self._edge(name, False)
+                    self._buttons[name] = b
         except (GPIOZeroError, ValueError, OSError) as e:
             self.close()
             raise HardwareUnavailable(
                 f"button {name.upper()} on {pin} could not be opened ({e})"
-                " - check [buttons] pins in the config"
+                f" - {fix_hint(e, 'check [buttons] pins in the config')}"
             ) from e
 
     def _edge(self, name: str, down: bool):

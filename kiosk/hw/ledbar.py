@@ -46,11 +46,17 @@ class GpioLedBar:
         from gpiozero import LEDBarGraph
         from gpiozero.exc import GPIOZeroError, PinPWMUnsupported
 
+        from kiosk.hw.gpio import fix_hint, pin_factory_said_once
+
         self.n = len(pins)
         self.pwm = pwm
+        self._bar = None
         try:
             try:
-                self._bar = LEDBarGraph(*pins, pwm=pwm, active_high=active_high, pin_factory=pin_factory)
+                with pin_factory_said_once():
+                    self._bar = LEDBarGraph(
+                        *pins, pwm=pwm, active_high=active_high, pin_factory=pin_factory
+                    )
             except PinPWMUnsupported:
                 # "PWM where the pins allow": this pin factory has none, so segments are on or off
                 log.warning("LED bar: no PWM on pins %s with this pin factory; segments will be on/off", pins)
@@ -59,7 +65,7 @@ class GpioLedBar:
         except (GPIOZeroError, ValueError, OSError) as e:
             raise HardwareUnavailable(
                 f"LED bar on pins {', '.join(pins)} could not be opened ({e})"
-                " - check [ledbar] pins in the config"
+                f" - {fix_hint(e, 'check [ledbar] pins in the config')}"
             ) from e
         self._last: tuple[float, ...] | None = None
 
