@@ -1,13 +1,17 @@
 """Vision benchmark: accuracy, rep counting, speed and memory of the live pipeline.
 
-    make bench                      # everything below, figures printed as a Markdown table
-    make bench ARGS='--quick'       # 8 synthetic clips, no 10-minute run (a smoke check)
+    make bench                                # everything below, figures as Markdown tables
+    make bench ARGS='--quick'                 # 8 base clips + 1 per category, no 10-minute run
+    make bench ARGS='--seed-base 7000'        # held-out scenes of every category
+    make bench ARGS='--category yaw --category clutter'
 
-Scores the exact pipeline `kiosk replay` runs (kiosk.replay.replay) on a fixed, seeded set of
-synthetic side-view clips (kiosk.sim.library.benchmark_specs) with per-frame ground truth, and on the
-real clips in ../shared/clips when that folder exists (skipped cleanly when it does not). Writes one
-picture per clip to bench/out/ (true and estimated hip angle over time, counted reps marked) and
-bench/out/results.json. Runs on one thread: numpy's BLAS threads are pinned by `make bench`.
+Scores the exact pipeline `kiosk replay` runs (kiosk.replay.replay) on seeded synthetic clips with
+per-frame and per-rep ground truth (kiosk.sim.library.category_specs: the fixed 27 "base" clips plus
+knee-dominant, hips-first, rounded-back, yawed camera, gym clutter, still-in-view, flicker, squat-only
+and negative clips), every figure per category and in total, and on the real clips in ../shared/clips
+when that folder exists (skipped cleanly when it does not). Writes one picture per clip to bench/out/
+(true and estimated hip angle over time, counted reps marked) and bench/out/results.json, with the
+commit measured. Runs on one thread: numpy's BLAS threads are pinned by `make bench`.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.core.pipeline import Pipeline  # noqa: E402
 from kiosk.replay import replay  # noqa: E402
-from kiosk.sim.library import benchmark_specs  # noqa: E402
+from kiosk.sim.library import CATEGORIES, benchmark_specs, category_specs  # noqa: E402
 from kiosk.sim.scene import Scene, render_clip  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -97,76 +101,112 @@ def plot(path: Path, title: str, fps: float, est, truth, rep_frames, true_rep_fr
     pygame.image.save(surf, str(path))
 
 
-def score_synthetic(specs, plots: bool) -> dict:
+def score_clip(spec, k: int, plots: bool) -> dict:
+    """Run one synthetic clip through replay and keep the raw figures for aggregation."""
+    frames, fps, truths = render_clip(spec)
+    scene = Scene(spec)
+    res = replay(frames, fps)
+    trans = [i for i in range(1, len(truths)) if truths[i].present != truths[i - 1].present]
+    edge = int(EDGE_S * fps)
     errs: list[float] = []
-    scored = measured = 0
-    pres_ok = pres_n = 0
-    exact = 0
-    over = under = 0
-    false_on_zero = 0
-    ms_all: list[float] = []
-    rows = []
-    for k, spec in enumerate(specs):
-        frames, fps, truths = render_clip(spec)
-        scene = Scene(spec)
-        res = replay(frames, fps)
-        ms_all += res.ms_per_frame
-        trans = [i for i in range(1, len(truths)) if truths[i].present != truths[i - 1].present]
-        edge = int(EDGE_S * fps)
-        clip_errs = []
-        for i, (tr, r) in enumerate(zip(truths, res.results, strict=True)):
-            if not any(abs(i - j) <= edge for j in trans):
-                pres_n += 1
-                pres_ok += tr.present == r.present
-            if tr.present and tr.phase in ("stand", "hinge") and tr.hip_angle_deg is not None:
-                scored += 1
-                if r.hip_angle_deg is not None:
-                    measured += 1
-                    e = abs(r.hip_angle_deg - tr.hip_angle_deg)
-                    errs.append(e)
-                    clip_errs.append(e)
-        true_reps = scene.true_reps
-        exact += res.reps == true_reps
-        over += max(0, res.reps - true_reps)
-        under += max(0, true_reps - res.reps)
-        if true_reps == 0:
-            false_on_zero += res.reps
-        rows.append(
-            {
-                "clip": spec.label or f"spec{k}",
-                "true_reps": true_reps,
-                "reps": res.reps,
-                "mae_deg": round(float(np.mean(clip_errs)), 2) if clip_errs else None,
-            }
+    errs_image: list[float] = []
+    scored = measured = pres_ok = pres_n = 0
+    for i, (tr, r) in enumerate(zip(truths, res.results, strict=True)):
+        if not any(abs(i - j) <= edge for j in trans):
+            pres_n += 1
+            pres_ok += tr.present == r.present
+        if tr.present and tr.phase in ("stand", "hinge") and tr.hip_angle_deg is not None:
+            scored += 1
+            if r.hip_angle_deg is not None:
+                measured += 1
+                errs.append(abs(r.hip_angle_deg - tr.hip_angle_deg))
+                errs_image.append(abs(r.hip_angle_deg - tr.image_angle_deg))
+    # latency: the first count after each true rep's bottom (and before the next one's), from standing up
+    reps = scene.rep_truths
+    latency: list[float] = []
+    for n, rt in enumerate(reps):
+        stop = reps[n + 1].bottom_frame if n + 1 < len(reps) else len(truths)
+        hit = next((f for f in res.rep_frames if rt.bottom_frame <= f < stop), None)
+        if hit is not None:
+            latency.append((hit - rt.end_frame) / fps)
+    true_reps = scene.true_reps
+    label = spec.label or f"spec{k}"
+    row = {
+        "clip": label,
+        "category": spec.category or "base",
+        "true_reps": true_reps,
+        "reps": res.reps,
+        "mae_deg": round(float(np.mean(errs)), 2) if errs else None,
+        "faults": sorted({f for rt in reps for f in rt.faults}),
+    }
+    flag = "" if res.reps == true_reps else "   <-- count off"
+    mae = f"{np.mean(errs):5.1f}" if errs else "  -  "
+    print(f"  {label:<46} reps {res.reps:2d}/{true_reps:<2d} MAE {mae} deg{flag}", flush=True)
+    if plots:
+        plot(
+            OUT / f"synthetic-{k:03d}-{label}.png",
+            label,
+            fps,
+            [r.hip_angle_deg for r in res.results],
+            [t.hip_angle_deg for t in truths],
+            res.rep_frames,
+            scene.rep_end_frames,
+            [r.present for r in res.results],
         )
-        flag = "" if res.reps == true_reps else "   <-- count off"
-        mae = f"{np.mean(clip_errs):5.1f}" if clip_errs else "  -  "
-        print(f"  {rows[-1]['clip']:<40} reps {res.reps:2d}/{true_reps:<2d} MAE {mae} deg{flag}", flush=True)
-        if plots:
-            plot(
-                OUT / f"synthetic-{k:02d}-{rows[-1]['clip']}.png",
-                rows[-1]["clip"],
-                fps,
-                [r.hip_angle_deg for r in res.results],
-                [t.hip_angle_deg for t in truths],
-                res.rep_frames,
-                scene.rep_end_frames,
-                [r.present for r in res.results],
-            )
-    e = np.array(errs) if errs else np.array([np.nan])
     return {
-        "clips": len(specs),
-        "angle_mae_deg": float(np.mean(e)),
-        "angle_p90_deg": float(np.percentile(e, 90)),
-        "angle_coverage": measured / max(1, scored),
-        "presence_accuracy": pres_ok / max(1, pres_n),
-        "exact_count_rate": exact / len(specs),
-        "over_counted_reps": over,
-        "missed_reps": under,
-        "false_reps_on_zero_rep_clips": false_on_zero,
-        "ms_median": float(np.median(ms_all)),
-        "ms_p95": float(np.percentile(ms_all, 95)),
-        "per_clip": rows,
+        "row": row,
+        "errs": errs,
+        "errs_image": errs_image,
+        "scored": scored,
+        "measured": measured,
+        "pres_ok": pres_ok,
+        "pres_n": pres_n,
+        "latency": latency,
+        "ms": res.ms_per_frame,
+    }
+
+
+def aggregate(clips: list[dict]) -> dict:
+    """Every figure over a group of scored clips (a category, or all)."""
+    errs = np.array([e for c in clips for e in c["errs"]] or [np.nan])
+    errs_image = np.array([e for c in clips for e in c["errs_image"]] or [np.nan])
+    lat = np.array([x for c in clips for x in c["latency"]] or [np.nan])
+    ms = np.array([x for c in clips for x in c["ms"]])
+    rows = [c["row"] for c in clips]
+    zero = [r for r in rows if r["true_reps"] == 0]
+    n_lat = sum(len(c["latency"]) for c in clips)
+    return {
+        "clips": len(clips),
+        "angle_mae_deg": float(np.mean(errs)),
+        "angle_p90_deg": float(np.percentile(errs, 90)),
+        "angle_mae_vs_image_plane_deg": float(np.mean(errs_image)),
+        "angle_coverage": sum(c["measured"] for c in clips) / max(1, sum(c["scored"] for c in clips)),
+        "presence_accuracy": sum(c["pres_ok"] for c in clips) / max(1, sum(c["pres_n"] for c in clips)),
+        "exact_count_clips": sum(r["reps"] == r["true_reps"] for r in rows),
+        "exact_count_rate": sum(r["reps"] == r["true_reps"] for r in rows) / max(1, len(rows)),
+        "true_reps": sum(r["true_reps"] for r in rows),
+        "over_counted_reps": sum(max(0, r["reps"] - r["true_reps"]) for r in rows),
+        "missed_reps": sum(max(0, r["true_reps"] - r["reps"]) for r in rows),
+        "zero_rep_clips": len(zero),
+        "false_reps_on_zero_rep_clips": sum(r["reps"] for r in zero),
+        "rep_latency_median_s": float(np.median(lat)),
+        "rep_latency_max_s": float(np.max(lat)),
+        "reps_counted_within_0_5_s": (float(np.sum(lat <= 0.5)) / n_lat) if n_lat else float("nan"),
+        "ms_median": float(np.median(ms)) if ms.size else float("nan"),
+        "ms_p95": float(np.percentile(ms, 95)) if ms.size else float("nan"),
+    }
+
+
+def score_synthetic(specs, plots: bool) -> dict:
+    clips = [score_clip(spec, k, plots) for k, spec in enumerate(specs)]
+    cats: dict[str, list[dict]] = {}
+    for c in clips:
+        cats.setdefault(c["row"]["category"], []).append(c)
+    order = [c for c in CATEGORIES if c in cats] + [c for c in cats if c not in CATEGORIES]
+    return {
+        **aggregate(clips),
+        "by_category": {c: aggregate(cats[c]) for c in order},
+        "per_clip": [c["row"] for c in clips],
     }
 
 
@@ -200,6 +240,8 @@ def score_real(plots: bool) -> list[dict]:
             "vs_mediapipe_median_deg": float(np.median(d)),
             "coverage_of_reference_frames": len(pairs) / max(1, both),
             "ms_median": float(np.median(res.ms_per_frame)),
+            "ms_p95": float(np.percentile(res.ms_per_frame, 95)),
+            "frames": int(frames.shape[0]),
             "size": f"{frames.shape[2]}x{frames.shape[1]}",
         }
         out.append(row)
@@ -247,49 +289,126 @@ def long_run(minutes: float) -> dict:
     }
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="8 clips, no long run")
-    ap.add_argument("--no-plots", action="store_true")
-    ap.add_argument("--long-minutes", type=float, default=10.0)
-    args = ap.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in [*OUT.glob("synthetic-*.png"), *OUT.glob("real-*.png")]:
-        old.unlink()
-    specs = benchmark_specs()
-    if args.quick:
-        specs = specs[:8]
-    print(f"synthetic: {len(specs)} clips", flush=True)
-    syn = score_synthetic(specs, not args.no_plots)
-    print("real footage:", flush=True)
-    real = score_real(not args.no_plots)
-    longr = None if args.quick else long_run(args.long_minutes)
-    result = {"synthetic": syn, "real": real, "long_run": longr, "peak_rss_mb": peak_rss_mb()}
-    (OUT / "results.json").write_text(json.dumps(result, indent=2))
-    s = syn
+def provenance() -> dict:
+    """Which code was measured: the commit, and whether vision/reps/pipeline differ from it."""
+    import subprocess
+
+    def git(*a: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *a], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    core = ["kiosk/core/vision.py", "kiosk/core/reps.py", "kiosk/core/pipeline.py", "kiosk/replay.py"]
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_estimator_changes": git("status", "--porcelain", "--", *core).splitlines(),
+        "vision_py_blob": git("hash-object", "kiosk/core/vision.py"),
+    }
+
+
+def pct(x: float) -> str:
+    return "-" if x != x else f"{100 * x:.1f}"
+
+
+def print_tables(syn: dict, real: list[dict], result: dict, longr: dict | None) -> None:
     print()
-    print(f"| measure (synthetic, {s['clips']} clips, 320x240) | value |")
+    print(
+        "| category | clips | MAE / p90 deg | angle on % | presence % | exact count | over / missed "
+        "| 0-rep clips: false reps | rep latency median / max s | ms median / p95 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, s in [*syn["by_category"].items(), ("**all**", syn)]:
+        zero = f"{s['false_reps_on_zero_rep_clips']} on {s['zero_rep_clips']}" if s["zero_rep_clips"] else "-"
+        lat = (
+            "-"
+            if s["rep_latency_median_s"] != s["rep_latency_median_s"]
+            else f"{s['rep_latency_median_s']:.2f} / {s['rep_latency_max_s']:.2f}"
+        )
+        print(
+            f"| {name} | {s['clips']} | {s['angle_mae_deg']:.1f} / {s['angle_p90_deg']:.1f} "
+            f"| {pct(s['angle_coverage'])} | {pct(s['presence_accuracy'])} "
+            f"| {s['exact_count_clips']}/{s['clips']} | {s['over_counted_reps']} / {s['missed_reps']} "
+            f"| {zero} | {lat} | {s['ms_median']:.2f} / {s['ms_p95']:.2f} |"
+        )
+    if real:
+        print()
+        print(
+            "| real clip | frames | reps / hand count | vs MediaPipe MAE / median deg "
+            "| angle on % of its frames | ms median / p95 |"
+        )
+        print("|---|---|---|---|---|---|")
+        for r in real:
+            print(
+                f"| `{r['clip']}` ({r['size']}) | {r['frames']} | {r['reps']} / {r['hand_count']} "
+                f"| {r['vs_mediapipe_mae_deg']:.1f} / {r['vs_mediapipe_median_deg']:.1f} "
+                f"| {pct(r['coverage_of_reference_frames'])} | {r['ms_median']:.2f} / {r['ms_p95']:.2f} |"
+            )
+    print()
+    print("| measure | value |")
     print("|---|---|")
-    mae, p90 = s["angle_mae_deg"], s["angle_p90_deg"]
-    print(f"| hip angle MAE / p90 (standing + hinging frames) | {mae:.2f} / {p90:.2f} deg |")
-    print(f"| frames with an angle (standing + hinging) | {100 * s['angle_coverage']:.1f} % |")
-    print(f"| presence correct (>{EDGE_S} s from entering/leaving) | {100 * s['presence_accuracy']:.2f} % |")
-    print(f"| clips with the exact rep count | {100 * s['exact_count_rate']:.1f} % |")
-    print(f"| reps over-counted / missed (all clips) | {s['over_counted_reps']} / {s['missed_reps']} |")
-    print(f"| false reps on clips with no full rep | {s['false_reps_on_zero_rep_clips']} |")
-    print(f"| ms per frame, median / p95 (one thread) | {s['ms_median']:.3f} / {s['ms_p95']:.3f} |")
     print(f"| peak RSS of the benchmark process | {result['peak_rss_mb']:.0f} MB |")
     if longr:
         print(
             f"| RSS over a {longr['minutes']:.0f}-minute live stream, first -> last | "
             f"{longr['rss_first_mb']:.1f} -> {longr['rss_last_mb']:.1f} MB |"
         )
-    for r in real:
-        print(
-            f"| real `{r['clip']}` ({r['size']}): reps / hand count; vs MediaPipe MAE, median | "
-            f"{r['reps']} / {r['hand_count']}; "
-            f"{r['vs_mediapipe_mae_deg']:.1f}, {r['vs_mediapipe_median_deg']:.1f} deg |"
-        )
+    m = result["measured"]
+    dirty = " (+ uncommitted estimator changes)" if m["uncommitted_estimator_changes"] else ""
+    print(f"| measured at | {m['commit']}{dirty}, vision.py blob {m['vision_py_blob'][:10]} |")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="8 base clips + 1 per other category, no long run")
+    ap.add_argument("--no-plots", action="store_true")
+    ap.add_argument("--long-minutes", type=float, default=10.0)
+    ap.add_argument(
+        "--seed-base", type=int, default=1000, help="1000: the development set; any other: held-out scenes"
+    )
+    ap.add_argument("--per-category", type=int, default=6, help="clips per category besides base (27)")
+    ap.add_argument(
+        "--category",
+        action="append",
+        choices=CATEGORIES,
+        metavar="NAME",
+        help=f"only this category (repeatable): {', '.join(CATEGORIES)}",
+    )
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in [*OUT.glob("synthetic-*.png"), *OUT.glob("real-*.png")]:
+        old.unlink()
+    measured = provenance()
+    cats = tuple(args.category) if args.category else None
+    specs = category_specs(
+        seed_base=args.seed_base, per_category=1 if args.quick else args.per_category, categories=cats
+    )
+    if args.quick:
+        base = [s for s in specs if s.category == "base"][:8]
+        specs = base + [s for s in specs if s.category != "base"]
+    print(f"synthetic: {len(specs)} clips, seed base {args.seed_base}", flush=True)
+    t0 = time.perf_counter()
+    syn = score_synthetic(specs, not args.no_plots)
+    print("real footage:", flush=True)
+    real = score_real(not args.no_plots)
+    longr = None if args.quick or cats else long_run(args.long_minutes)
+    result = {
+        "measured": measured,
+        "args": {"seed_base": args.seed_base, "per_category": args.per_category, "quick": args.quick},
+        "synthetic": syn,
+        "real": real,
+        "long_run": longr,
+        "peak_rss_mb": peak_rss_mb(),
+        "wall_s": time.perf_counter() - t0,
+    }
+    after = provenance()
+    if after != measured:
+        result["measured_after"] = after
+        print(f"note: the estimator changed during the run: {measured} -> {after}")
+    (OUT / "results.json").write_text(json.dumps(result, indent=2))
+    print_tables(syn, real, result, longr)
     print(f"\nplots and results.json in {OUT.relative_to(ROOT)}/")
     return 0
 
