@@ -90,6 +90,16 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         if not p.exists():
             raise RepLogError(f"{p}: no rep log there - check --db (the kiosk creates it on its first set)")
         con = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5.0)
+        try:
+            con.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        except sqlite3.OperationalError:
+            # staff reading the rep log (group read access, no write) while the kiosk is stopped: a WAL
+            # database with no -shm beside it cannot be opened read-only by someone who may not create
+            # one. With no -wal file, no writer has it open and everything is in the file itself.
+            if Path(f"{p}-wal").exists():
+                raise
+            con.close()
+            con = sqlite3.connect(f"file:{p}?mode=ro&immutable=1", uri=True, timeout=5.0)
     else:
         p.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(p, timeout=5.0, isolation_level=None)  # explicit BEGIN/COMMIT

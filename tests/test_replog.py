@@ -16,7 +16,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.metrics import Snapshot, TextfileWriter, render
-from kiosk.replog import MIGRATIONS, SCHEMA_VERSION, RepLog, RepLogError, _statements
+from kiosk.replog import MIGRATIONS, SCHEMA_VERSION, RepLog, RepLogError, _statements, connect
 
 T0 = time.mktime((2026, 11, 16, 9, 0, 0, 0, 0, -1))  # a Monday, 09:00 local time
 
@@ -351,3 +351,23 @@ def test_the_kiosk_runs_on_through_a_read_only_rep_log_and_says_so(tmp_path, cap
         line.startswith("! rep log NOT WRITING (attempt to write a readonly database)") for line in lines
     )
     assert len(r._pending) >= 4  # the set and its reps wait in memory for the card to come back
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes anything: run as a plain user")
+def test_stats_read_a_stopped_kiosks_rep_log_with_read_access_only(tmp_path):
+    # staff in crux-content may read /var/lib/crux-kiosk but not write it (deploy/install.sh's ACL);
+    # with the kiosk stopped there is no -shm file, and a read-only reader may not create one
+    d = tmp_path / "state"
+    d.mkdir()
+    log = RepLog(d / "reps.db")
+    log.start_session("member", 8)
+    log.rep(100.0, 2.0)
+    log.close()
+    assert not (d / "reps.db-wal").exists()
+    (d / "reps.db").chmod(0o444)
+    d.chmod(0o555)
+    try:
+        con = connect(d / "reps.db", readonly=True)
+        assert con.execute("SELECT count(*) FROM reps").fetchone() == (1,)
+    finally:
+        d.chmod(0o755)
