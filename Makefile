@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: demo test bench bench-app soak lint clean check-pi-wheels
+.PHONY: demo test bench bench-app bench-peer soak lint clean check-pi-wheels
 
 $(BIN)/kiosk: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python >= 3.11; found " + sys.version.split()[0])'
@@ -25,6 +25,18 @@ bench: $(BIN)/kiosk
 
 bench-app: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/app_bench.py $(ARGS)
+
+# The peer, side by side: MediaPipe Pose in a venv of its own (never a kiosk dependency; its pose
+# model ships inside the cp311 x86-64 wheel, so it runs offline) against `kiosk replay` on the same frames.
+PEER_VENV := bench/.peer-venv
+
+$(PEER_VENV)/.installed:
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet mediapipe==0.10.21 numpy
+	@touch $@
+
+bench-peer: $(BIN)/kiosk $(PEER_VENV)/.installed
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PEER_VENV)/bin/python bench/peer_bench.py $(ARGS)
 
 soak: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/soak.py $(ARGS)
