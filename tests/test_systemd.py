@@ -43,6 +43,8 @@ def test_unit_has_what_the_kiosk_needs():
         "crux-content",  # reads the staff content directory
     }
     assert "--content /etc/crux-kiosk/content " in svc["ExecStart"]
+    # the kiosk's sandbox cannot write the staff content (ConfigurationDirectory= alone would let it)
+    assert svc["ReadOnlyPaths"].lstrip("-") == "/etc/crux-kiosk/content"
     envs = [v for k, v in s["Service"] if k == "Environment"]
     assert "SDL_VIDEODRIVER=kmsdrm" in envs
     assert svc["DevicePolicy"] == "closed" and svc["WorkingDirectory"] == "/run/crux-kiosk"
