@@ -75,7 +75,9 @@ STEP="installing system packages"
 echo "== system packages (picamera2 and libcamera come from apt, never from pip)"
 # acl: the staff group's read access to the rep log; rsync: the build copy; libgbm1 libegl1 libgles2
 # libdrm2: what SDL's kmsdrm driver in pygame-ce's wheel loads from the system
-PACKAGES=(python3 python3-venv python3-numpy acl rsync libgbm1 libegl1 libgles2 libdrm2)
+# python3-setuptools python3-wheel: the wheel is built with apt's, offline (setuptools>=64)
+PACKAGES=(python3 python3-venv python3-numpy python3-setuptools python3-wheel acl rsync
+  libgbm1 libegl1 libgles2 libdrm2)
 if [ "$CAMERA" -eq 1 ]; then
   PACKAGES+=(python3-picamera2 python3-libcamera)
 else
@@ -100,7 +102,7 @@ if [ ! -x "$PREFIX/venv/bin/python" ]; then
   [ -e "$PREFIX/venv" ] || CREATED+=("path:$PREFIX/venv")
   python3 -m venv --system-site-packages "$PREFIX/venv"
 fi
-"$PREFIX/venv/bin/pip" wheel --quiet --no-deps --wheel-dir "$TMP/dist" "$TMP/src"
+"$PREFIX/venv/bin/pip" wheel --quiet --no-deps --no-build-isolation --wheel-dir "$TMP/dist" "$TMP/src"
 WHEELS=("$TMP"/dist/crux_kiosk-*.whl)
 WHEEL=${WHEELS[0]}
 STEP="installing the kiosk and its dependencies (pip)"
