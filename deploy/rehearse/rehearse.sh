@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# make rehearse: the kiosk installed as README says on a Debian bookworm booted with systemd in a
+# container (systemd-nspawn), then measured: start to READY, reload, kill -9, the watchdog, the start
+# limit, the hardening, content going live, the rep log and metrics, uninstall. Root only; minutes.
+#
+#   sudo deploy/rehearse/rehearse.sh [--worktree | --src DIR] [--rebuild] [--keep]
+#   sudo deploy/rehearse/rehearse.sh --arm64      # the pip install and `kiosk replay` in an arm64 root (qemu)
+#
+# The Debian root is built once with debootstrap and cached in $CRUX_REHEARSE_CACHE
+# (/var/cache/crux-rehearse); every run boots a fresh copy of it. The last run's output and the
+# container's journal are kept in deploy/rehearse/out/.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+CACHE=${CRUX_REHEARSE_CACHE:-/var/cache/crux-rehearse}
+MIRROR=${CRUX_REHEARSE_MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+OUT=$HERE/out
+MACHINE=crux-rehearse
+# What a Raspberry Pi OS Lite image has that debootstrap's minbase lacks, and the tools the checks use.
+PKGS=systemd,systemd-sysv,dbus,python3,python3-venv,python3-pip,sudo,acl,rsync,openssh-server,ca-certificates,iproute2,procps,git
+ARM64_PKGS=python3,python3-venv,python3-pip,python3-numpy,ca-certificates
+
+SRC_MODE=head SRC_DIR="" REBUILD=0 KEEP=0 ARM64=0
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --worktree) SRC_MODE=worktree ;;
+    --src) SRC_MODE=dir; SRC_DIR=$(cd "$2" && pwd); shift ;;
+    --rebuild) REBUILD=1 ;;
+    --keep) KEEP=1 ;;
+    --arm64) ARM64=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "rehearse: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+die() { echo "rehearse: $*" >&2; exit 2; }
+[ "$(id -u)" -eq 0 ] || die "run as root (it builds a Debian root and boots it): sudo $0"
+for t in debootstrap systemd-nspawn nsenter git tar; do
+  command -v "$t" >/dev/null || die "$t not found - apt install debootstrap systemd-container util-linux git"
+done
+mkdir -p "$CACHE" "$OUT"
+: >"$OUT/rehearse.log"
+say() { echo "$*" | tee -a "$OUT/rehearse.log"; }
+T_START=$(date +%s)
+
+# base ARCH PKGS: a cached debootstrap root, rebuilt when the package list changes (or --rebuild)
+base() {
+  local arch=$1 pkgs=$2 dir=$CACHE/$SUITE-$1
+  if [ "$REBUILD" = 0 ] && [ "$(cat "$dir/.crux-rehearse-base" 2>/dev/null)" = "$pkgs" ]; then
+    say "== Debian $SUITE $arch root: cached in $dir"
+    return
+  fi
+  say "== Debian $SUITE $arch root: debootstrap from $MIRROR into $dir (a few minutes; log $CACHE/$arch.log)"
+  rm -rf "$dir" "$dir.tmp"
+  local t0; t0=$(date +%s)
+  debootstrap --arch="$arch" --variant=minbase --include="$pkgs" "$SUITE" "$dir.tmp" "$MIRROR" >"$CACHE/$arch.log" 2>&1 \
+    || die "debootstrap failed: see $CACHE/$arch.log"
+  echo "$pkgs" >"$dir.tmp/.crux-rehearse-base"
+  mv "$dir.tmp" "$dir"
+  say "   built in $(( $(date +%s) - t0 )) s"
+}
+
+# copy_checkout DEST: the code under test into DEST (HEAD by default: what `git pull` would bring)
+copy_checkout() {
+  mkdir -p "$1"
+  case $SRC_MODE in
+    head)
+      git -C "$REPO" archive HEAD | tar -x -C "$1"
+      say "   checkout: HEAD $(git -C "$REPO" log -1 --format='%h %s' | cut -c1-100)" ;;
+    worktree)
+      tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./deploy/rehearse/out --exclude='*.egg-info' \
+        --exclude=__pycache__ --exclude=./.pytest_cache --exclude=./bench/out -c . | tar -x -C "$1"
+      say "   checkout: the working tree of $REPO (uncommitted changes included)" ;;
+    dir)
+      tar -C "$SRC_DIR" --exclude=./.git --exclude=./.venv --exclude='*.egg-info' --exclude=__pycache__ -c . | tar -x -C "$1"
+      say "   checkout: $SRC_DIR" ;;
+  esac
+}
+
+if [ "$ARM64" = 1 ]; then exec "$HERE/arm64.sh" "$@"; fi
+
+base amd64 "$PKGS"
+ROOT=$CACHE/run-amd64
+
+say "== a fresh copy of it, set up as a Raspberry Pi OS Lite is"
+rm -rf "$ROOT"
+cp -a --reflink=auto "$CACHE/$SUITE-amd64" "$ROOT"
+in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+in_root useradd --create-home --shell /bin/bash --groups sudo pi
+echo 'pi ALL=(ALL) NOPASSWD: ALL' >"$ROOT/etc/sudoers.d/010_pi-nopasswd"   # as Raspberry Pi OS has it
+chmod 0440 "$ROOT/etc/sudoers.d/010_pi-nopasswd"
+echo "$MACHINE" >"$ROOT/etc/hostname"
+printf '127.0.1.1\t%s\n' "$MACHINE" >>"$ROOT/etc/hosts"
+mkdir -p "$ROOT/var/log/journal"   # a persistent journal, so the reboot check can read the boot before
+in_root systemctl mask --quiet ssh.service console-getty.service
+say "   user pi (sudo without password, as Raspberry Pi OS), persistent journal"
+say "   swap: ssh.service masked (the container shares this machine's network and port 22)"
+copy_checkout "$ROOT/home/pi/crux-kiosk"
+in_root chown -R pi:pi /home/pi/crux-kiosk
+install -m 0755 "$HERE/inside.sh" "$ROOT/usr/local/sbin/crux-rehearse-inside"
+# A network that reaches the archives through a TLS proxy: trust what this machine trusts, as a Pi on
+# that network would have to (pip and apt inside the container go out through it).
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+  cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"
+  in_root update-ca-certificates >/dev/null 2>&1
+  say "   swap: this machine's local CA certificates trusted in the container ($(cd /usr/local/share/ca-certificates && ls -- *.crt | tr '\n' ' '))"
+fi
+
+# The drop-in: only what a container cannot have. Written before the install, so the installer's own
+# `systemctl restart` already runs with it; removed before the uninstall check.
+UNIT_SRC=$ROOT/home/pi/crux-kiosk/systemd/crux-kiosk.service
+EXEC=$(sed -n 's/^ExecStart=//p' "$UNIT_SRC" | tail -n 1)
+if echo "$EXEC" | grep -q -- '--camera [^ ]*'; then
+  EXEC_SIM=$(echo "$EXEC" | sed 's/--camera [^ ]*/--camera sim/')
+else
+  EXEC_SIM="$EXEC --camera sim"
+fi
+mkdir -p "$ROOT/etc/systemd/system/crux-kiosk.service.d"
+cat >"$ROOT/etc/systemd/system/crux-kiosk.service.d/50-rehearse.conf" <<EOF
+# deploy/rehearse: what a container cannot have, and nothing else
+[Service]
+# no DRM device (/dev/dri) in the container: SDL draws off screen
+Environment=SDL_VIDEODRIVER=offscreen
+# no camera: the synthetic one
+ExecStart=
+ExecStart=$EXEC_SIM
+EOF
+say "   swap: SDL_VIDEODRIVER=offscreen instead of $(sed -n 's/^Environment=SDL_VIDEODRIVER=//p' "$UNIT_SRC") (no /dev/dri in a container)"
+say "   swap: --camera sim in ExecStart (no camera in a container): $EXEC_SIM"
+say "   not swapped: --buttons gpio --ledbar gpio (no gpiochip here: the kiosk's own no-GPIO path runs)"
+
+# --- the container ------------------------------------------------------------------------------
+LOOP="" CT=""
+boot() {
+  local old=${CT:-none} t0 nspawn="" i
+  if [ -z "$LOOP" ] || ! kill -0 "$LOOP" 2>/dev/null; then
+    # PID 1 here is not systemd: --keep-unit --register=no (no machined, no scope); exit 133 = reboot
+    ( while :; do
+        systemd-nspawn -q -D "$ROOT" -M "$MACHINE" -b --keep-unit --register=no --link-journal=no \
+          --console=read-only >>"$OUT/console.log" 2>&1
+        rc=$?; [ "$rc" -eq 133 ] || exit "$rc"
+      done ) &
+    LOOP=$!
+  fi
+  t0=$(date +%s.%N)
+  for i in $(seq 600); do
+    nspawn=$(pgrep -P "$LOOP" -x systemd-nspawn | head -n 1)
+    [ -n "$nspawn" ] && CT=$(pgrep -P "$nspawn" -x systemd | head -n 1)
+    [ -n "${CT:-}" ] && [ "$CT" != "$old" ] && break
+    sleep 0.1
+  done
+  [ -n "${CT:-}" ] && [ "$CT" != "$old" ] || die "the container did not boot: see $OUT/console.log"
+  local st=""
+  for _ in $(seq 300); do   # until its systemd answers and the boot is done
+    st=$(ct systemctl is-system-running --wait 2>/dev/null)
+    case $st in running|degraded) break ;; esac
+    sleep 0.2
+  done
+  say "   booted: container PID 1 is $CT on this machine, system $st after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+}
+ct() {   # run a command inside the container (no machined: nsenter into its PID 1's namespaces)
+  nsenter --target "$CT" --all -- /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
+}
+stop_container() {
+  [ -n "$LOOP" ] && kill -0 "$LOOP" 2>/dev/null || return 0
+  ct systemctl poweroff 2>/dev/null
+  for _ in $(seq 300); do kill -0 "$LOOP" 2>/dev/null || return 0; sleep 0.1; done
+  local n; n=$(pgrep -P "$LOOP" -x systemd-nspawn); [ -n "$n" ] && kill "$n"
+}
+reboot_container() {
+  ct systemctl reboot 2>/dev/null
+  boot
+}
+save_journal() {
+  ct journalctl -o short-precise --no-pager -u crux-kiosk >"$OUT/journal-crux-kiosk.txt" 2>/dev/null
+  ct journalctl -o short-precise --no-pager >"$OUT/journal-all.txt" 2>/dev/null
+  ct sh -c 'cat /var/tmp/crux-rehearse/install-readme.log /var/tmp/crux-rehearse/install.log' >"$OUT/install.log" 2>/dev/null
+}
+cleanup() {
+  if [ "$KEEP" = 1 ] && [ -n "$CT" ]; then
+    say "kept running (--keep): sudo nsenter --target $CT --all bash   (stop: ... systemctl poweroff)"
+  else
+    stop_container
+  fi
+}
+trap cleanup EXIT
+
+PASSED=0 TOTAL=0 INSTALLED=1 LAST=""
+run_check() {   # run_check NAME [ARGS]: one check inside the container; counts its PASS/FAIL line
+  local name=$1 out line
+  TOTAL=$((TOTAL + 1))
+  if [ "$INSTALLED" = 0 ]; then
+    say "FAIL $name: not run - the kiosk is not installed"; return
+  fi
+  out=$(ct crux-rehearse-inside "$@" 2>&1)
+  echo "$out" | grep -v -E '^(PASS|FAIL) ' | tee -a "$OUT/rehearse.log"
+  line=$(echo "$out" | grep -E '^(PASS|FAIL) ' | tail -n 1)
+  [ -n "$line" ] || line="FAIL $name: the check printed no result"
+  say "$line"
+  LAST=$line
+  case $line in PASS*) PASSED=$((PASSED + 1)) ;; esac
+}
+
+say "== boot it: systemd-nspawn -b"
+boot
+
+say "== install as README says (as pi, in ~/crux-kiosk)"
+run_check install-plain
+run_check install
+case $LAST in PASS*) ;; *) INSTALLED=0 ;; esac
+[ "$INSTALLED" = 1 ] && ct crux-rehearse-inside setup-metrics 2>&1 | tee -a "$OUT/rehearse.log"
+
+say "== systemd"
+run_check start-ready
+run_check reload
+run_check kill-9
+run_check watchdog
+run_check start-limit
+run_check no-display
+
+say "== hardening"
+run_check hardening
+run_check content-readonly
+README_EXPOSURE=$(grep -o -m1 -E 'exposure [0-9.]+' "$REPO/README.md" | awk '{ print $2 }')
+run_check security "${README_EXPOSURE:-1.2}"
+
+say "== files where README says"
+run_check replog
+run_check replog-staff
+run_check metrics
+
+say "== content (as staff: rsync into /etc/crux-kiosk/content, no sudo)"
+run_check content-live
+run_check content-rsync
+run_check content-bad
+if [ "$INSTALLED" = 1 ]; then say "   rebooting the container with the bad edit on disk"; reboot_container; fi
+run_check content-reboot
+
+say "== uninstall"
+save_journal
+run_check uninstall
+run_check purge
+
+say "   total $(( ($(date +%s) - T_START) / 60 )) min $(( ($(date +%s) - T_START) % 60 )) s; output and journal in $OUT"
+say "rehearsal: $PASSED of $TOTAL checks passed"
+[ "$PASSED" = "$TOTAL" ]
