@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: demo test bench bench-app bench-peer soak lint clean check-pi-wheels
+.PHONY: demo test bench bench-app bench-peer soak lint clean check-pi-wheels rehearse
 
 $(BIN)/kiosk: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python >= 3.11; found " + sys.version.split()[0])'
@@ -55,3 +55,9 @@ check-pi-wheels:
 	    --platform manylinux_2_17_aarch64 --platform any --python-version $$py --implementation cp -d $$d $$pkg \
 	  && echo "OK   $$pkg wheel for Python $$py aarch64" || { echo "FAIL $$pkg: no aarch64 wheel for Python $$py"; exit 1; }; \
 	done; done; rm -rf $$d
+
+# The appliance under a real systemd: Debian bookworm (debootstrap, cached in /var/cache/crux-rehearse)
+# booted with systemd-nspawn, installed as README says, then measured. Root only, minutes; not in `make test`.
+# ARGS=--worktree (uncommitted changes too), ARGS=--keep (leave it running), ARGS=--arm64 (the arm64 root).
+rehearse:
+	deploy/rehearse/rehearse.sh $(ARGS)
