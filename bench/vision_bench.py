@@ -357,7 +357,8 @@ def print_tables(syn: dict, real: list[dict], result: dict, longr: dict | None) 
         )
     m = result["measured"]
     dirty = " (+ uncommitted estimator changes)" if m["uncommitted_estimator_changes"] else ""
-    print(f"| measured at | {m['commit']}{dirty}, vision.py blob {m['vision_py_blob'][:10]} |")
+    where = m["commit"] or "a copy outside git (see the tree it came from)"
+    print(f"| measured at | {where}{dirty}, vision.py blob {m['vision_py_blob'][:10] or '-'} |")
 
 
 def main() -> int:
