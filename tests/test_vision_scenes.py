@@ -79,15 +79,14 @@ def test_someone_standing_still_for_a_minute_stays_seen_and_counts_nothing():
 
 
 def test_someone_already_in_view_from_the_first_frame_is_found_and_counted():
-    # With no empty room ever seen, a person who keeps still is part of the "background" until they
-    # move: the first rep is how the kiosk finds them (and a rep started unseen is not counted);
-    # every rep after that counts, none twice.
+    # With no empty room ever seen, the person is found while still standing, and every rep counts
+    # (the first one included), none twice.
     scene, _truths, res = run(already_in_view(reps=4))
     assert scene.true_reps == 4
     first_seen = next(i for i, r in enumerate(res.results) if r.present)
     first_rep_end = scene.rep_end_frames[0]
     assert first_seen < first_rep_end
-    assert res.reps == 4 - (first_seen > 0)
+    assert res.reps == 4
     assert all(f > first_rep_end - 3 for f in res.rep_frames)
     after = [r.present for r in res.results[first_rep_end:]]
     assert sum(after) / len(after) >= 0.98

@@ -17,6 +17,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kiosk.core.body_fit import (
+    ANKLE_H,
+    HEEL_BEHIND_ANKLE,
+    BodyModel,
+    FitPose,
+    Fitter,
+    default_radii,
+    fit,
+    signed_distance,
+    standing_sample_heights,
+)
+
 # Body proportions as fractions of standing height (Drillis & Contini), used to place search bands.
 _HIP_BAND = (0.33, 0.72)  # rows above the feet where the seat (most posterior point) is looked for
 _CALF_FRAC = 0.17  # top of the calf bulge above the feet, as a fraction of standing height
@@ -26,6 +38,10 @@ _TORSO_BAND = (0.18, 0.62)
 # taken to be this angle, and the difference corrects every reading for this person (within limits).
 STANDING_REF_DEG = 177.0
 MAX_CORRECTION_DEG = 10.0  # fraction of the seat-to-head distance along the torso: the back
+
+
+CALIBRATE_DEPTHS = False
+MAX_FIT_COST = 2.5  # mean cost per model sample above which the body model does not fit the silhouette
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,9 @@ class Observation:
     knee_xy: tuple[float, float] | None = None  # end of the thigh line
     shoulder_xy: tuple[float, float] | None = None  # end of the torso line
     bbox: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 (exclusive), frame pixels
+    ankle_xy: tuple[float, float] | None = None
+    knee_deg: float | None = None  # knee flexion (0 = straight leg)
+    trunk_deg: float | None = None  # trunk (hip -> shoulder) lean from vertical, forward > 0
 
 
 @dataclass
@@ -67,7 +86,12 @@ class _Track:
     facing: int = 0
     facing_votes: float = 0.0
     floor_y: float = -1.0  # lowest silhouette row seen (analysis px), the feet
-    standing_reading_deg: float = 0.0  # what the edges read while this person stands upright
+    ankle_x: float = -1.0  # where the ankle stands (analysis px, frame coordinates); < 0 unknown
+    # this person's posterior half-depths at the model's sample points (shin, thigh, trunk), analysis
+    # px, measured while standing tall; None: an average build
+    depths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    fits: int = 0  # frames with a fitted pose
+    pose: FitPose | None = None  # last frame's fitted pose: the next search starts there
 
 
 def _shift_or(m: np.ndarray) -> np.ndarray:
@@ -502,9 +526,12 @@ class HipEstimator:
         width_px = float(np.median(widths[has])) if has.any() else float(x1 - x0)
         upright = height_px > 3.0 * width_px
         self._upright = upright
+        # Standing height sets the model's segment lengths: learnt while the fitted pose stands tall
+        # (or, before any fit, from an upright silhouette); never from a bent one.
+        standing = tr.pose is not None and tr.pose.hip_angle_deg > 165.0 and tr.pose.knee_flexion_deg < 15.0
         if tr.standing_height_px <= 0:
             tr.standing_height_px = float(height_px)
-        elif upright:
+        elif upright and (standing or tr.fits == 0):
             tr.standing_height_px += 0.1 * (height_px - tr.standing_height_px)
         else:
             tr.standing_height_px = max(tr.standing_height_px, float(height_px))
@@ -513,7 +540,11 @@ class HipEstimator:
             return Observation(False, None, 0.0, "partly out of view", person, k, bbox=bbox)
         # The feet stay on the floor: a silhouette that stops well above it has lost its legs.
         tr.floor_y = max(float(y1 - 1), tr.floor_y - 0.002 * h)
-        if y1 - 1 < tr.floor_y - 0.12 * tr.standing_height_px:
+        lost_px = tr.floor_y - (y1 - 1)
+        stand_px = tr.standing_height_px
+        if lost_px > 0.12 * stand_px and (tr.ankle_x < 0 or lost_px > 0.3 * stand_px):
+            # (the lower legs may fade into a floor of their shade: with the feet seen before, the
+            # model is anchored where they stood, and the knees up are measured)
             return Observation(True, None, 0.0, "legs not visible", person, k, bbox=bbox)
         # Bridge horizontal bands where clothing matches the scene (a dark skirting board behind
         # dark trousers): a pixel with body both above and below within `gap` rows is body.
@@ -528,30 +559,18 @@ class HipEstimator:
         return self._angle(person, x0, y0, x1, y1, bbox)
 
     # -- person -> hip angle ---------------------------------------------------------------------
-    def _angle(self, person, x0, y0, x1, y1, bbox) -> Observation:
-        k = self._scale
+    def _facing(self, sub, has, first, last, xs, ys) -> int:
+        """+1 facing +x, -1 facing -x: the head lies in front of the feet once someone leans; before
+        that, the toes reach further ahead of the shins than the heels reach behind them."""
         tr = self._track
-        sub = person[y0:y1, x0:x1]
-        hgt, wid = sub.shape
-        has = sub.any(axis=1)
-        first = np.where(has, sub.argmax(axis=1), -1)
-        last = np.where(has, wid - 1 - sub[:, ::-1].argmax(axis=1), -1)
+        hgt = sub.shape[0]
         feet_y = hgt - 1
-        stand_h = max(tr.standing_height_px, float(hgt))
-
-        def no(reason: str, facing: int = 0) -> Observation:
-            return Observation(True, None, 0.0, reason, person, k, facing=facing, bbox=bbox)
-
-        # Facing: the head (farthest pixel from the feet) lies in front of the feet.
-        ys, xs = np.nonzero(sub)
         foot_rows = ys >= feet_y - max(2, hgt // 12)
         foot_x = float(xs[foot_rows].mean())
         d2 = (xs - foot_x) ** 2 + (ys - feet_y) ** 2.0
         kth = int(d2.size * 0.97)
         far = d2 >= np.partition(d2, kth)[kth]
-        head_x = float(xs[far].mean())
-        head_y = float(ys[far].mean())
-        lean = head_x - foot_x
+        lean = float(xs[far].mean()) - foot_x
         if abs(lean) > 0.12 * hgt:
             vote = 1.0 if lean > 0 else -1.0
             tr.facing_votes = max(-10.0, min(10.0, tr.facing_votes + vote))
@@ -559,125 +578,102 @@ class HipEstimator:
             tr.facing = 1
         elif tr.facing_votes <= -3:
             tr.facing = -1
-        facing = tr.facing
-        if facing == 0:
-            # Nobody has hinged yet: the toes point forward, so the feet reach further to the front
-            # of the shins than the heels reach behind them.
-            fr = slice(max(0, feet_y - max(2, hgt // 14)), feet_y + 1)
-            shin = slice(max(0, feet_y - hgt // 4), max(1, feet_y - hgt // 8))
-            ok_f, ok_s = has[fr], has[shin]
-            if ok_f.any() and ok_s.any():
-                ahead = float(last[fr][ok_f].max()) - float(np.median(last[shin][ok_s]))
-                behind = float(np.median(first[shin][ok_s])) - float(first[fr][ok_f].min())
-                facing = 1 if ahead >= behind else -1
-            else:
-                facing = 1
-        # Posterior edge per row: smallest x when facing +x.
-        back = np.where(has, first if facing > 0 else (wid - 1 - last), np.iinfo(np.int32).max // 2)
-        # 1) the seat: most posterior point in the hip band
-        lo = max(0, int(feet_y - _HIP_BAND[1] * stand_h))
-        hi = min(hgt, int(feet_y - _HIP_BAND[0] * stand_h))
-        if hi - lo < 3:
-            return no("body too small to measure", facing)
-        band = back[lo:hi]
-        best = band.min()
-        # Crouching (hips down by the heels) is not a hinge: the seat then sits below the band.
-        low = back[hi : max(hi + 1, int(feet_y - 0.1 * stand_h))]
-        if low.size and low.min() < best - max(3.0, 0.08 * stand_h):
-            return no("crouching, not a hip hinge", facing)
-        seat_rows = np.flatnonzero(band <= best + 0.5) + lo
-        seat_y = float(np.median(seat_rows))
-        seat_b = float(best)
-        # 2) the thigh: from the seat to the back of the knee. The shins stay near vertical in a
-        # hinge, so the knee sits at a nearly fixed height above the feet.
-        drop = feet_y - seat_y
-        # The back of the knee is the most anterior point of the posterior edge between the seat
-        # and the calf (the crease when knees bend, the hollow between hamstring and calf when not).
-        r0 = int(seat_y + 0.2 * drop)
-        r1 = int(feet_y - _CALF_FRAC * stand_h)
-        if r1 - r0 < 3:
-            r0, r1 = int(seat_y + 0.2 * drop), int(seat_y + 0.6 * drop)
-        rows_k = np.arange(max(0, r0), min(hgt, r1))
-        rows_k = rows_k[has[rows_k]]
-        if rows_k.size < 2:
-            return no("thigh not visible", facing)
-        kb = back[rows_k]
-        knee_y = int(np.median(rows_k[kb >= kb.max() - 0.5]))
-        krows = np.arange(max(0, knee_y - 1), min(hgt, knee_y + 2))
-        krows = krows[has[krows]]
-        if krows.size == 0:
-            return no("thigh not visible", facing)
-        knee_b = float(np.median(back[krows]))
-        tvec = np.array([knee_b - seat_b, knee_y - seat_y], dtype=np.float64)
-        thigh_len_px = float(math.hypot(*tvec))
-        thigh_dir = tvec / thigh_len_px
-        ta = tvec[0] / tvec[1]
-        t_rms = float(np.std(back[krows])) / 2
-        # 3) the back above the seat: sample the edge perpendicular to the torso direction
-        bxs = xs if facing > 0 else (wid - 1 - xs)  # posterior axis: smaller = further back
-        seat = np.array([seat_b, seat_y])
-        hx = (head_x if facing > 0 else wid - 1 - head_x) - seat_b
-        hy = head_y - seat_y
-        torso_len = math.hypot(hx, hy)
-        if torso_len < 0.15 * stand_h or hy > 0.25 * torso_len:
-            return no("upper body not visible", facing)
-        u = np.array([hx, hy]) / torso_len
-        px = bxs - seat[0]
-        py = ys - seat[1]
-        torso = None
-        for _ in range(2):
-            n = np.array([u[1], -u[0]])  # normal pointing to the back side of the torso
-            if n[0] > 0:
-                n = -n
-            along = px * u[0] + py * u[1]
-            sel = (along > _TORSO_BAND[0] * torso_len) & (along < _TORSO_BAND[1] * torso_len)
-            if sel.sum() < 8:
-                return no("upper body not visible", facing)
-            a_sel = (along[sel] + 0.5).astype(np.int64)
-            r_sel = px[sel] * n[0] + py[sel] * n[1]
-            # the back edge: the most posterior pixel at each step along the torso
-            edge = np.full(int(a_sel.max()) + 1, -np.inf)
-            np.maximum.at(edge, a_sel, r_sel)
-            steps = np.flatnonzero(np.isfinite(edge))
-            band_steps = (_TORSO_BAND[1] - _TORSO_BAND[0]) * torso_len
-            if steps.size < 0.6 * band_steps:
-                return no("upper body not visible", facing)
-            torso = _fit_line(steps.astype(np.float64), edge[steps])
-            if torso is None:
-                return no("upper body not visible", facing)
-            slope = torso[0]
-            u = u + slope * n
-            u /= math.hypot(u[0], u[1])
-            if abs(slope) < 0.005:
-                break
-        assert torso is not None
-        cosang = float(np.clip(u[0] * thigh_dir[0] + u[1] * thigh_dir[1], -1.0, 1.0))
-        raw = math.degrees(math.acos(cosang))
-        if self._upright and raw > 150.0:  # upright: learn this person's standing reading
-            if tr.standing_reading_deg <= 0:
-                tr.standing_reading_deg = raw
-            tr.standing_reading_deg += 0.05 * (raw - tr.standing_reading_deg)
-        corr = 0.0
-        if tr.standing_reading_deg > 0:
-            corr = min(
-                MAX_CORRECTION_DEG, max(-MAX_CORRECTION_DEG, STANDING_REF_DEG - tr.standing_reading_deg)
-            )
-        angle = min(180.0, raw + corr)
-        if angle > 150.0 and hgt < 0.8 * stand_h:
-            # reads as upright, yet the silhouette is far shorter than this person standing: the
-            # edges are not the thigh and back (someone crouching or sitting)
-            return no("pose unclear (crouching?)", facing)
-        rms = max(t_rms, torso[2])
-        confidence = float(max(0.0, min(1.0, 1.5 - rms / 1.5)))
-        if angle < 30.0 or abs(ta) > 2.5:
+        if tr.facing:
+            return tr.facing
+        fr = slice(max(0, feet_y - max(2, hgt // 14)), feet_y + 1)
+        shin = slice(max(0, feet_y - hgt // 4), max(1, feet_y - hgt // 8))
+        ok_f, ok_s = has[fr], has[shin]
+        if ok_f.any() and ok_s.any():
+            ahead = float(last[fr][ok_f].max()) - float(np.median(last[shin][ok_s]))
+            behind = float(np.median(first[shin][ok_s])) - float(first[fr][ok_f].min())
+            return 1 if ahead >= behind else -1
+        return 1
+
+    def _calibrate_depths(self, sub_n: np.ndarray, has: np.ndarray, pose: FitPose, feet_y: int) -> None:
+        """Standing tall: measure this person's posterior half-depths (axis to the back outline) at
+        every model sample point, the axis being the fitted standing pose's."""
+        tr = self._track
+        h = tr.standing_height_px
+        pts = pose.points(BodyModel(h))
+        first = sub_n.argmax(axis=1).astype(np.float64) - 0.5  # the back outline, per row
+        default = default_radii(h)
+        chain = (("ankle", "knee"), ("knee", "hip"), ("hip", "shoulder"))
+        out = []
+        for (a, b), heights, r_def, old in zip(
+            chain, standing_sample_heights(), default, tr.depths or default, strict=True
+        ):
+            rows = np.round(feet_y + 0.5 - heights * h).astype(np.intp)
+            (ax, ay), (bx, by) = pts[a], pts[b]
+            axis_x = ax + (bx - ax) * (rows - ay) / (by - ay)
+            ok = (rows >= 0) & (rows < sub_n.shape[0])
+            ok[ok] &= has[rows[ok]]
+            r = old.copy()
+            meas = axis_x - first[np.clip(rows, 0, sub_n.shape[0] - 1)]
+            meas = np.clip(meas, 0.5 * r_def, 2.0 * r_def)
+            k = 1.0 if tr.depths is None else 0.1
+            r[ok] += k * (meas[ok] - r[ok])
+            out.append(r)
+        tr.depths = (out[0], out[1], out[2])
+
+    def _angle(self, person, x0, y0, x1, y1, bbox) -> Observation:
+        k = self._scale
+        tr = self._track
+        y_seen = y1  # the silhouette's own bottom; the floor may lie below it (lower legs lost)
+        y1 = max(y1, min(person.shape[0], round(tr.floor_y) + 1))
+        sub = person[y0:y1, x0:x1]
+        hgt, wid = sub.shape
+        has = sub.any(axis=1)
+        first = np.where(has, sub.argmax(axis=1), -1)
+        last = np.where(has, wid - 1 - sub[:, ::-1].argmax(axis=1), -1)
+        stand_h = max(tr.standing_height_px, float(hgt))
+
+        def no(reason: str, facing: int = 0) -> Observation:
+            tr.pose = None
+            return Observation(True, None, 0.0, reason, person, k, facing=facing, bbox=bbox)
+
+        if stand_h < 24:
+            return no("body too small to measure")
+        ys, xs = np.nonzero(sub)
+        facing = self._facing(sub, has, first, last, xs, ys)
+        sub_n = sub if facing > 0 else sub[:, ::-1]
+        # the feet on the floor: the heel is the back of the lowest rows, the ankle just ahead of it
+        feet_y = hgt - 1
+        foot = sub_n[max(0, int(feet_y - 0.03 * stand_h)) :]
+        foot_cols = np.flatnonzero(foot.any(axis=0))
+
+        def crop_x(xn: float) -> float:  # normalised crop x <-> analysis frame x
+            return (xn if facing > 0 else wid - 1 - xn) + x0
+
+        if foot_cols.size and y_seen >= y1:
+            ankle_x = float(foot_cols[0]) - 0.5 + HEEL_BEHIND_ANKLE * stand_h
+            ax_frame = crop_x(ankle_x)
+            tr.ankle_x = ax_frame if tr.ankle_x < 0 else tr.ankle_x + 0.3 * (ax_frame - tr.ankle_x)
+        elif tr.ankle_x >= 0:
+            ankle_x = tr.ankle_x - x0 if facing > 0 else wid - 1 - (tr.ankle_x - x0)
+        else:
+            return no("legs not visible", facing)
+        model = BodyModel(stand_h, tr.depths)
+        ankle_y = feet_y + 0.5 - ANKLE_H * stand_h
+        pad = 12
+        fitter = Fitter(signed_distance(sub_n, pad), model, (pad, pad), seen_below=y_seen - y0 - 0.5)
+        pose = fit(fitter, ankle_x, ankle_y, tr.pose, ankle_slack_px=max(1.5, 0.025 * stand_h))
+        if pose.cost > MAX_FIT_COST:
+            return no("pose unclear", facing)
+        upright = pose.hip_angle_deg > 168.0 and pose.knee_flexion_deg < 10.0
+        if CALIBRATE_DEPTHS and self._upright and upright and y_seen >= y1 and hgt >= 0.95 * stand_h:
+            self._calibrate_depths(sub_n, has, pose, feet_y)
+        tr.pose = pose
+        tr.fits += 1
+        angle = min(180.0, pose.hip_angle_deg)
+        confidence = float(max(0.0, min(1.0, 1.4 - pose.cost)))
+        if angle < 30.0:
             return no("pose not a hip hinge", facing)
+        pts = pose.points(model)
 
-        def to_frame(bx: float, y: float) -> tuple[float, float]:
-            x = bx if facing > 0 else wid - 1 - bx
-            return ((x + x0 + 0.5) * k, (y + y0 + 0.5) * k)
+        def to_frame(p: tuple[float, float]) -> tuple[float, float]:
+            x = p[0] if facing > 0 else wid - 1 - p[0]
+            return ((x + x0 + 0.5) * k, (p[1] + y0 + 0.5) * k)
 
-        knee = seat + thigh_dir * thigh_len_px
-        shoulder = seat + u * 0.75 * torso_len
         return Observation(
             True,
             angle,
@@ -686,10 +682,13 @@ class HipEstimator:
             person,
             k,
             facing=facing,
-            seat_xy=to_frame(*seat),
-            knee_xy=to_frame(*knee),
-            shoulder_xy=to_frame(*shoulder),
+            seat_xy=to_frame(pts["hip"]),
+            knee_xy=to_frame(pts["knee"]),
+            shoulder_xy=to_frame(pts["shoulder"]),
             bbox=bbox,
+            ankle_xy=to_frame(pts["ankle"]),
+            knee_deg=pose.knee_flexion_deg,
+            trunk_deg=pose.trunk_deg,
         )
 
 

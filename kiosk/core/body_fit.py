@@ -1,0 +1,305 @@
+"""Fit an articulated side-view body (shin, thigh, trunk, head) to a silhouette. Pure numpy.
+
+Why a model and not edge lines: the back of the thigh and the back of the trunk are surfaces, and
+they drift away from the femur and the spine as the knees bend and at depth (glutes, hamstrings,
+clothing). The joints are what a hip angle is measured between, so the estimator places joints: a
+chain ankle -> knee -> hip -> shoulder -> head with segment lengths from the person's standing height
+(Drillis & Contini proportions) and widths from their standing silhouette, the ankle anchored on the
+floor, searched near the last frame's pose.
+
+The score of a pose reads a signed distance map of the mask (positive inside, negative outside):
+each segment's axis must lie well inside the silhouette and its posterior outline (the back, the
+seat and hamstrings, the calf) on the silhouette's edge. Only the posterior side is matched: arms,
+hands and a kettlebell hang in front of the body and widen its anterior outline, never the back.
+
+Coordinates are analysis pixels in a frame normalised so that the person faces +x (x forward, y down).
+Angles in degrees: `shin_deg` forward tilt of the shin from vertical (knee ahead of the ankle > 0),
+`thigh_deg` backward tilt of the thigh from vertical (hip behind the knee > 0), `trunk_deg` forward
+lean of hip -> shoulder from vertical. Hip angle = 180 - thigh_deg - trunk_deg; knee flexion =
+shin_deg + thigh_deg.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+# Joint heights above the floor and segment lengths, fractions of standing height (Drillis & Contini).
+ANKLE_H = 0.039
+KNEE_H = 0.285
+HIP_H = 0.530
+SHOULDER_H = 0.818
+HEAD_CENTRE_H = 0.936  # centre of the head above the floor when standing
+SHIN_L = KNEE_H - ANKLE_H
+THIGH_L = HIP_H - KNEE_H
+TRUNK_L = SHOULDER_H - HIP_H
+HEAD_L = HEAD_CENTRE_H - SHOULDER_H
+HEEL_BEHIND_ANKLE = 0.045  # the heel's back, behind the ankle joint
+# Posterior half-depths (axis to the back outline), fractions of standing height, for an average
+# build; `build` scales them from the person's own standing silhouette.
+_R_SHIN = (0.024, 0.036)  # at the ankle, at the knee (the calf)
+_R_THIGH = (0.040, 0.066)  # at the knee, at the hip (hamstrings, then the seat)
+_R_TRUNK = (0.070, 0.068)  # at the hip (the lower back), at the shoulder
+_R_HEAD = 0.05
+_T_SHIN = np.array([0.3, 0.5, 0.7, 0.85])
+_T_THIGH = np.array([0.2, 0.45, 0.7, 0.9])
+_T_TRUNK = np.array([0.2, 0.4, 0.6, 0.8, 0.95])
+# pose limits (degrees)
+SHIN_RANGE = (-15.0, 55.0)
+THIGH_RANGE = (-25.0, 115.0)
+TRUNK_RANGE = (-20.0, 115.0)
+HEAD_FOLLOW = 0.8
+_DEPTH_SCALES = np.array([0.75, 0.9, 1.05, 1.2, 1.4])
+_AXIS_W = 0.6  # weight of "axis inside" against "posterior outline on the edge"
+_D_MAX = 12  # signed distances are clipped to +-_D_MAX pixels
+
+
+@dataclass(frozen=True)
+class BodyModel:
+    """One person's segment lengths and posterior half-depths (axis to the back outline at each
+    sample point of the shin, thigh and trunk), analysis pixels."""
+
+    height_px: float
+    radii: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # None: an average build
+
+    def lengths(self) -> tuple[float, float, float, float]:
+        h = self.height_px
+        return SHIN_L * h, THIGH_L * h, TRUNK_L * h, HEAD_L * h
+
+    def segment_radii(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.radii if self.radii is not None else default_radii(self.height_px)
+
+
+def default_radii(height_px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    h = height_px
+    return (
+        (_R_SHIN[0] + (_R_SHIN[1] - _R_SHIN[0]) * _T_SHIN) * h,
+        (_R_THIGH[0] + (_R_THIGH[1] - _R_THIGH[0]) * _T_THIGH) * h,
+        (_R_TRUNK[0] + (_R_TRUNK[1] - _R_TRUNK[0]) * _T_TRUNK) * h,
+    )
+
+
+def standing_sample_heights() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Height above the floor (fraction of standing height) of every sample point, standing tall."""
+    return (ANKLE_H + SHIN_L * _T_SHIN, KNEE_H + THIGH_L * _T_THIGH, HIP_H + TRUNK_L * _T_TRUNK)
+
+
+@dataclass(frozen=True)
+class FitPose:
+    ankle_x: float
+    ankle_y: float
+    shin_deg: float
+    thigh_deg: float
+    trunk_deg: float
+    cost: float = 0.0  # mean cost per sample: 0 perfect; above ~1.5 the model does not fit
+
+    @property
+    def hip_angle_deg(self) -> float:
+        return 180.0 - self.thigh_deg - self.trunk_deg
+
+    @property
+    def knee_flexion_deg(self) -> float:
+        return self.shin_deg + self.thigh_deg
+
+    def points(self, model: BodyModel) -> dict[str, tuple[float, float]]:
+        ls, lt, lk, lh = model.lengths()
+        s, f, k = (math.radians(v) for v in (self.shin_deg, self.thigh_deg, self.trunk_deg))
+        ax, ay = self.ankle_x, self.ankle_y
+        kx, ky = ax + ls * math.sin(s), ay - ls * math.cos(s)
+        hx, hy = kx - lt * math.sin(f), ky - lt * math.cos(f)
+        sx, sy = hx + lk * math.sin(k), hy - lk * math.cos(k)
+        return {
+            "ankle": (ax, ay),
+            "knee": (kx, ky),
+            "hip": (hx, hy),
+            "shoulder": (sx, sy),
+            "head": (sx + lh * math.sin(k), sy - lh * math.cos(k)),
+        }
+
+
+def signed_distance(mask: np.ndarray, pad: int = _D_MAX) -> np.ndarray:
+    """Approximate signed distance (float32, pixels): > 0 inside the mask, < 0 outside, clipped to
+    +-_D_MAX. Octagonal metric from alternating cross and square erosions (within ~8 % of Euclidean).
+    The result is `pad` pixels larger than `mask` on every side."""
+    m = np.pad(mask, pad)
+    inside = np.zeros(m.shape, np.float32)
+    outside = np.zeros(m.shape, np.float32)
+    cur = m
+    for i in range(_D_MAX):
+        if not cur.any():
+            break
+        inside += cur
+        cur = _erode(cur, square=i % 2 == 1)
+    cur = ~m
+    for i in range(_D_MAX):
+        if not cur.any():
+            break
+        outside += cur
+        cur = _erode(cur, square=i % 2 == 1)
+    # boundary pixels: +1 just inside, -1 just outside; the edge itself lies at 0 between them
+    return inside - outside + np.where(m, -0.5, 0.5).astype(np.float32)
+
+
+def _erode(m: np.ndarray, *, square: bool) -> np.ndarray:
+    out = m.copy()
+    out[1:] &= m[:-1]
+    out[:-1] &= m[1:]
+    if square:
+        r = out.copy()
+        out[:, 1:] &= r[:, :-1]
+        out[:, :-1] &= r[:, 1:]
+    else:
+        out[:, 1:] &= m[:, :-1]
+        out[:, :-1] &= m[:, 1:]
+    return out
+
+
+def _lookup(sd: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Bilinear lookup of sd at float coordinates (outside the map: far outside)."""
+    h, w = sd.shape
+    x = np.clip(x, 0.0, w - 1.001)
+    y = np.clip(y, 0.0, h - 1.001)
+    x0 = x.astype(np.intp)
+    y0 = y.astype(np.intp)
+    fx = (x - x0).astype(np.float32)
+    fy = (y - y0).astype(np.float32)
+    flat = sd.ravel()
+    i = y0 * w + x0
+    top = flat[i] + fx * (flat[i + 1] - flat[i])
+    bot = flat[i + w] + fx * (flat[i + w + 1] - flat[i + w])
+    return top + fy * (bot - top)
+
+
+class Fitter:
+    """Scores and searches poses against one frame's signed distance map."""
+
+    def __init__(
+        self, sd: np.ndarray, model: BodyModel, offset: tuple[float, float], *, seen_below: float = 1e9
+    ) -> None:
+        self.sd = sd
+        # below this row (pose coordinates) the silhouette shows nothing (lower legs lost against a
+        # floor of their shade): samples there are neither evidence for nor against a pose
+        self.y_seen = seen_below + offset[1]
+        self.model = model
+        self.ox, self.oy = offset  # add to pose coordinates to get sd indices
+        self.r_shin, self.r_thigh, self.r_trunk = model.segment_radii()
+        self.r_head = _R_HEAD * model.height_px
+
+    def _segment_cost(self, ax, ay, ux, uy, length, ts, radii) -> np.ndarray:
+        """Per-candidate cost of segments starting at (ax, ay) with unit direction (ux, uy).
+        All inputs are arrays of shape (N,); returns shape (N,) summed over the samples."""
+        px = ax[:, None] + (length * ts)[None, :] * ux[:, None] + self.ox
+        py = ay[:, None] + (length * ts)[None, :] * uy[:, None] + self.oy
+        axis = _lookup(self.sd, px, py)
+        c_axis = np.clip(np.minimum(0.7 * radii, 6.0)[None, :] - axis, 0.0, 6.0)
+        # The posterior outline runs parallel to the segment at this person's depth there (build,
+        # clothing): the best of a few depths, per segment. The normal (uy, -ux) points to the back,
+        # the seat and hamstrings, the calf.
+        rr = radii[None, :, None] * _DEPTH_SCALES[None, None, :]
+        qx = px[:, :, None] + rr * uy[:, None, None]
+        qy = py[:, :, None] - rr * ux[:, None, None]
+        c_edge = np.minimum(np.abs(_lookup(self.sd, qx, qy)), 4.0)
+        if self.y_seen < self.sd.shape[0]:
+            hidden = py > self.y_seen
+            c_axis[hidden] = 0.0
+            c_edge[hidden] = 0.0
+        return c_edge.sum(axis=1).min(axis=1) + _AXIS_W * c_axis.sum(axis=1)
+
+    def legs(self, ax, ay, shin_deg, thigh_deg):
+        """Cost of the shin and thigh, and the knee and hip positions, for arrays of candidates."""
+        ls, lt, _, _ = self.model.lengths()
+        s = np.radians(shin_deg)
+        f = np.radians(thigh_deg)
+        ux, uy = np.sin(s), -np.cos(s)
+        c = self._segment_cost(ax, ay, ux, uy, ls, _T_SHIN, self.r_shin)
+        kx, ky = ax + ls * ux, ay + ls * uy
+        vx, vy = -np.sin(f), -np.cos(f)
+        c = c + self._segment_cost(kx, ky, vx, vy, lt, _T_THIGH, self.r_thigh)
+        return c, kx + lt * vx, ky + lt * vy
+
+    def trunk(self, hx, hy, trunk_deg) -> np.ndarray:
+        _, _, lk, lh = self.model.lengths()
+        k = np.radians(trunk_deg)
+        ux, uy = np.sin(k), -np.cos(k)
+        c = self._segment_cost(hx, hy, ux, uy, lk, _T_TRUNK, self.r_trunk)
+        # the head, beyond the shoulders: inside the silhouette (people lift the head a little as
+        # they lean: the neck follows the trunk at about HEAD_FOLLOW of its lean)
+        kh = k * HEAD_FOLLOW
+        head = _lookup(
+            self.sd, hx + lk * ux + lh * np.sin(kh) + self.ox, hy + lk * uy - lh * np.cos(kh) + self.oy
+        )
+        return c + _AXIS_W * np.clip(min(0.7 * self.r_head, 6.0) - head, 0.0, 6.0)
+
+    def full(self, ax, ay, shin, thigh, trunk) -> np.ndarray:
+        c, hx, hy = self.legs(ax, ay, shin, thigh)
+        return c + self.trunk(hx, hy, trunk)
+
+
+_N_SAMPLES = len(_T_SHIN) + len(_T_THIGH) + len(_T_TRUNK) + 1
+
+
+def _grid(centre: float, half: float, step: float, lo: float, hi: float) -> np.ndarray:
+    g = centre + np.arange(-half, half + 1e-6, step)
+    return np.unique(np.clip(g, lo, hi))
+
+
+def fit(
+    fitter: Fitter, ankle_x: float, ankle_y: float, prev: FitPose | None, *, ankle_slack_px: float
+) -> FitPose:
+    """Best pose near `prev` (or a global search without one)."""
+    if prev is None:
+        shins = np.arange(-10.0, 45.1, 7.5)
+        thighs = np.arange(-15.0, 110.1, 9.0)
+        trunks = np.arange(-15.0, 110.1, 7.5)
+        dxs = np.array([-1.0, 0.0, 1.0]) * ankle_slack_px
+    else:
+        shins = _grid(prev.shin_deg, 16.0, 4.0, *SHIN_RANGE)
+        thighs = _grid(prev.thigh_deg, 32.0, 4.0, *THIGH_RANGE)
+        trunks = _grid(prev.trunk_deg, 40.0, 5.0, *TRUNK_RANGE)
+        dxs = np.array([-1.0, -0.5, 0.0, 0.5, 1.0]) * ankle_slack_px + (prev.ankle_x - ankle_x) * 0.0
+    # 1) legs: every (ankle shift, shin, thigh)
+    D, S, F = np.meshgrid(dxs, shins, thighs, indexing="ij")
+    D, S, F = D.ravel(), S.ravel(), F.ravel()
+    ax = ankle_x + D
+    ay = np.full_like(ax, ankle_y)
+    c_leg, hx, hy = fitter.legs(ax, ay, S, F)
+    # 2) trunk for the best few leg hypotheses
+    best = np.argsort(c_leg)[: 6 if prev is None else 4]
+    n_t = trunks.size
+    bi = np.repeat(best, n_t)
+    tk = np.tile(trunks, best.size)
+    c_tr = fitter.trunk(hx[bi], hy[bi], tk)
+    total = c_leg[bi] + c_tr
+    j = int(np.argmin(total))
+    cur = [float(D[bi[j]]), float(S[bi[j]]), float(F[bi[j]]), float(tk[j])]
+    c_best = float(total[j])
+    # 3) joint refinement, coordinate steps shrinking
+    for step in (3.0, 1.2, 0.5):
+        offs = np.array([-step, 0.0, step])
+        dstep = ankle_slack_px * step / 6.0
+        dd = np.array([-dstep, 0.0, dstep])
+        G = np.meshgrid(dd, offs, offs, offs, indexing="ij")
+        cd = cur[0] + G[0].ravel()
+        cs = np.clip(cur[1] + G[1].ravel(), *SHIN_RANGE)
+        cf = np.clip(cur[2] + G[2].ravel(), *THIGH_RANGE)
+        ck = np.clip(cur[3] + G[3].ravel(), *TRUNK_RANGE)
+        ax = ankle_x + cd
+        c = fitter.full(ax, np.full_like(ax, ankle_y), cs, cf, ck)
+        j = int(np.argmin(c))
+        if c[j] < c_best - 1e-6:
+            c_best = float(c[j])
+            cur = [float(cd[j]), float(cs[j]), float(cf[j]), float(ck[j])]
+    return FitPose(ankle_x + cur[0], ankle_y, cur[1], cur[2], cur[3], c_best / _N_SAMPLES)
+
+
+__all__ = [
+    "BodyModel",
+    "FitPose",
+    "Fitter",
+    "default_radii",
+    "fit",
+    "signed_distance",
+    "standing_sample_heights",
+]
