@@ -11,7 +11,16 @@
 # container's journal are kept in deploy/rehearse/out/.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
+# Run from a private copy: bash reads a script as it goes, and the checkout may change under a run
+# that takes minutes (a git pull, another engineer's edit).
+if [ -z "${CRUX_REHEARSE_HERE:-}" ]; then
+  CRUX_REHEARSE_HERE=$(cd "$(dirname "$0")" && pwd)
+  copy=$(mktemp /tmp/crux-rehearse.XXXXXX.sh)
+  cp "$0" "$copy"
+  CRUX_REHEARSE_HERE=$CRUX_REHEARSE_HERE exec bash "$copy" "$@"
+fi
+rm -f "$0"   # the private copy; bash has it open
+HERE=$CRUX_REHEARSE_HERE
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE=${CRUX_REHEARSE_CACHE:-/var/cache/crux-rehearse}
 MIRROR=${CRUX_REHEARSE_MIRROR:-http://deb.debian.org/debian}
@@ -23,7 +32,7 @@ PKGS=systemd,systemd-sysv,dbus,python3,python3-venv,python3-pip,sudo,acl,rsync,o
 ARM64_PKGS=python3,python3-venv,python3-pip,python3-numpy,ca-certificates
 
 SRC_MODE=head SRC_DIR="" REBUILD=0 KEEP=0 ARM64=0
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$HERE/rehearse.sh" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --worktree) SRC_MODE=worktree ;;
@@ -38,7 +47,7 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "rehearse: $*" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || die "run as root (it builds a Debian root and boots it): sudo $0"
+[ "$(id -u)" -eq 0 ] || die "run as root (it builds a Debian root and boots it): sudo $HERE/rehearse.sh"
 for t in debootstrap systemd-nspawn nsenter git tar; do
   command -v "$t" >/dev/null || die "$t not found - apt install debootstrap systemd-container util-linux git"
 done
@@ -81,7 +90,84 @@ copy_checkout() {
   esac
 }
 
-if [ "$ARM64" = 1 ]; then exec "$HERE/arm64.sh" "$@"; fi
+PASSED=0 TOTAL=0 LAST=""
+count() {   # count "PASS|FAIL name: figure"
+  TOTAL=$((TOTAL + 1)); LAST=$1; say "$1"
+  case $1 in PASS*) PASSED=$((PASSED + 1)) ;; esac
+}
+ARM64_TESTS="tests/test_modes.py tests/test_reps.py tests/test_config.py tests/test_notify.py tests/test_content.py"
+
+# --arm64: the pip part of install.sh in an arm64 Debian root under qemu-user (binfmt_misc), wheels
+# only; `kiosk --version`, `kiosk replay` on a generated clip, a quick part of the test suite.
+# (No systemd boot here: systemd under qemu-user is not the point; the amd64 rehearsal covers it.)
+rehearse_arm64() {
+  command -v qemu-aarch64-static >/dev/null || die "qemu-aarch64-static not found - apt install qemu-user-static binfmt-support"
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64 \
+    || die "no binfmt_misc entry for aarch64 (update-binfmts --enable qemu-aarch64)"
+  base arm64 "$ARM64_PKGS"
+  local root=$CACHE/run-arm64
+  say "== a fresh copy of it; the checkout in /home/pi/crux-kiosk"
+  rm -rf "$root"; cp -a --reflink=auto "$CACHE/$SUITE-arm64" "$root"
+  copy_checkout "$root/home/pi/crux-kiosk"
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+  if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    say "   swap: this machine's local CA certificates trusted in the root"
+  fi
+  mount --bind /proc "$root/proc"; mount --bind /dev "$root/dev"
+  trap 'umount "$root/proc" "$root/dev" 2>/dev/null' EXIT
+  a64() { chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+    LANG=C.UTF-8 SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy GPIOZERO_PIN_FACTORY=mock bash -c "$1"; }
+  say "   $(a64 'uname -m; python3 --version' | tr '\n' ' ')under $(qemu-aarch64-static --version | head -n 1)"
+  local t0 rc log=$OUT/arm64-install.log
+  say "== install.sh's apt and pip steps (pip: --only-binary=:all:, nothing compiles)"
+  t0=$(date +%s)
+  a64 'set -e; update-ca-certificates >/dev/null 2>&1
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      python3 python3-venv python3-numpy python3-setuptools python3-wheel libgbm1 libegl1 libgles2 libdrm2
+    python3 -m venv --system-site-packages /opt/crux-kiosk/venv
+    cd /home/pi/crux-kiosk
+    /opt/crux-kiosk/venv/bin/pip wheel --quiet --no-deps --no-build-isolation --wheel-dir /tmp/dist .
+    echo "numpy==$(python3 -c "import numpy; print(numpy.__version__)")" >/tmp/constraints.txt
+    /opt/crux-kiosk/venv/bin/pip install --only-binary=:all: --constraint /tmp/constraints.txt /tmp/dist/crux_kiosk-*.whl
+    /opt/crux-kiosk/venv/bin/pip list 2>/dev/null | grep -i -E "pygame|gpiozero|segno|colorzero|numpy"' >"$log" 2>&1
+  rc=$?
+  tail -n 6 "$log" | sed 's/^/      /' | tee -a "$OUT/rehearse.log"
+  local took=$(( $(date +%s) - t0 ))
+  if [ "$rc" = 0 ]; then count "PASS arm64-install: apt + wheel build + pip --only-binary=:all: in ${took} s under qemu (log $log)"
+  else count "FAIL arm64-install: exit $rc after ${took} s: $(grep -m1 -E 'ERROR|error:' "$log")"; fi
+  local v; v=$(a64 '/opt/crux-kiosk/venv/bin/kiosk --version' 2>&1); rc=$?
+  if [ "$rc" = 0 ]; then count "PASS arm64-version: kiosk --version: $v"; else count "FAIL arm64-version: exit $rc: $(echo "$v" | tail -n 1)"; fi
+  t0=$(date +%s)
+  local r; r=$(a64 'cd /tmp && /opt/crux-kiosk/venv/bin/python -c "
+import numpy as np
+from kiosk.sim.library import basic_set
+from kiosk.sim.scene import render_clip
+frames, fps, _ = render_clip(basic_set(reps=5, seed=8))
+np.savez_compressed(\"/tmp/clip.npz\", frames=frames, fps=fps)
+print(len(frames), \"frames\")
+" && /opt/crux-kiosk/venv/bin/kiosk replay /tmp/clip.npz --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d[\"reps\"], d[\"ms_per_frame\"])"' 2>&1); rc=$?
+  local reps ms; reps=$(echo "$r" | tail -n 1 | awk '{ print $1 }'); ms=$(echo "$r" | tail -n 1 | awk '{ print $2 }')
+  if [ "$rc" = 0 ] && [ "$reps" = 5 ]; then
+    count "PASS arm64-replay: kiosk replay on a generated 5-rep clip ($(echo "$r" | head -n 1)): 5 reps, ${ms} ms/frame under qemu ($(( $(date +%s) - t0 )) s)"
+  else
+    count "FAIL arm64-replay: exit $rc, reps ${reps:-?} of 5: $(echo "$r" | tail -n 2 | tr '\n' ' ')"
+  fi
+  t0=$(date +%s)
+  r=$(a64 "cd /home/pi/crux-kiosk && /opt/crux-kiosk/venv/bin/pip install --quiet --only-binary=:all: pytest >/dev/null 2>&1
+    /opt/crux-kiosk/venv/bin/python -m pytest -q -p no:cacheprovider $ARM64_TESTS 2>&1 | tail -n 1"); rc=$?
+  if echo "$r" | grep -q -E '[0-9]+ passed' && ! echo "$r" | grep -q -E 'failed|error'; then
+    count "PASS arm64-tests: $r ($ARM64_TESTS) in $(( $(date +%s) - t0 )) s under qemu"
+  else
+    count "FAIL arm64-tests: $r"
+  fi
+  say "   total $(( ($(date +%s) - T_START) / 60 )) min $(( ($(date +%s) - T_START) % 60 )) s"
+  say "rehearsal: $PASSED of $TOTAL checks passed"
+  [ "$PASSED" = "$TOTAL" ]
+}
+if [ "$ARM64" = 1 ]; then rehearse_arm64; exit; fi
 
 base amd64 "$PKGS"
 ROOT=$CACHE/run-amd64
@@ -190,7 +276,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PASSED=0 TOTAL=0 INSTALLED=1 LAST=""
+INSTALLED=1
 run_check() {   # run_check NAME [ARGS]: one check inside the container; counts its PASS/FAIL line
   local name=$1 out line
   TOTAL=$((TOTAL + 1))
