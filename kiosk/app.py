@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk.content import Content
+from kiosk.content.live import LiveContent
 from kiosk.core import modes
 from kiosk.core.bar import bar_levels
 from kiosk.core.buttons import ButtonTiming, ButtonTracker
@@ -22,7 +23,6 @@ from kiosk.core.pipeline import Pipeline, frame_problem
 from kiosk.core.reps import RepSettings
 from kiosk.errors import ConfigError
 from kiosk.hw.camera import Camera, SimCamera
-from kiosk.live_content import LiveContent
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ class App:
     ) -> None:
         from kiosk.hw.buttons import KeyboardButtons
         from kiosk.hw.ledbar import SimLedBar
+        from kiosk.ui.fit import ScreenFit
 
         self.content_path = content_path
         # the content on screen; a staff edit goes live between frames once checked (last good kept)
@@ -128,6 +129,7 @@ class App:
             showing_path=Path(showing_path) if showing_path else None,
             last_good_dir=Path(last_good_dir) if last_good_dir else None,
             settle_s=settle_s,
+            screen=ScreenFit(),
         )
         self.idle_s = idle_s
         self.notifier = notifier

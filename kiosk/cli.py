@@ -12,9 +12,10 @@ import sqlite3
 import sys
 
 from kiosk import __version__
+from kiosk.content.fields import LIVE_DIR
 from kiosk.errors import ConfigError, ContentError, KioskError
 
-LIVE_HELP = "/etc/crux-kiosk/content"
+LIVE_HELP = str(LIVE_DIR)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args)
         if args.command == "demo":
-            from kiosk.demo import run_demo
+            from kiosk.tools.demo import run_demo
 
             return run_demo(scene_index=args.scene, headless=args.headless, seconds=args.seconds)
     except KioskError as e:
@@ -196,10 +197,10 @@ def _run(args: argparse.Namespace) -> int:
 
     from kiosk.app import App, load_script
     from kiosk.config import load_config
+    from kiosk.content.live import SHOWING_NAME
     from kiosk.core.buttons import ButtonTiming
     from kiosk.errors import HardwareUnavailable
     from kiosk.hw.camera import open_camera
-    from kiosk.live_content import SHOWING_NAME
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("kiosk")
@@ -410,7 +411,7 @@ def _selftest(args: argparse.Namespace) -> int:
 
 def _content_source(arg: str | None):
     """The directory staff name; else the live one on a kiosk; else the built-in content (None)."""
-    from kiosk.live_content import LIVE_DIR
+    from kiosk.content import LIVE_DIR
 
     if arg:
         return arg
@@ -419,12 +420,13 @@ def _content_source(arg: str | None):
 
 def _content(args: argparse.Namespace) -> int:
     from kiosk import content as ct
+    from kiosk.ui.fit import ScreenFit
 
     if args.action == "fields":
         sys.stdout.write(ct.describe_fields())
         return 0
     source = _content_source(args.dir)
-    c, problems = ct.check_content(source)
+    c, problems = ct.check_content(source, screen=ScreenFit())
     name = str(source) if source is not None else f"{ct.DEFAULT_PATH} (built-in)"
     if problems:
         for p in problems:
@@ -452,7 +454,8 @@ def _content(args: argparse.Namespace) -> int:
 def _running_values(against: str | None) -> tuple[dict, str]:
     """What the screen shows now: the running kiosk's own record, else the live files, else built-in."""
     from kiosk import content as ct
-    from kiosk.live_content import LIVE_DIR, SHOWING_PATH, read_showing
+    from kiosk.content import LIVE_DIR
+    from kiosk.content.live import SHOWING_PATH, read_showing
 
     if against is None:
         doc = read_showing(SHOWING_PATH)
@@ -460,79 +463,36 @@ def _running_values(against: str | None) -> tuple[dict, str]:
             return doc["values"], f"the running kiosk (version {doc.get('version')}, from {SHOWING_PATH})"
         against = str(LIVE_DIR) if LIVE_DIR.exists() else None
     if against is None:
-        return ct.load_content(None, fit=False).values, "the built-in content"
-    c, problems = ct.check_content(against, fit=False)
+        return ct.load_content(None).values, "the built-in content"
+    c, problems = ct.check_content(against)
     if c is None:
         raise ContentError(f"{against}: cannot compare with it, it has problems: {problems[0]}")
     return c.values, against
 
 
 def _preview(args: argparse.Namespace) -> int:
-    """Every screen, drawn exactly as the kiosk draws it, with the synthetic person on Train."""
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     from pathlib import Path
 
-    import pygame
-
     from kiosk.content import check_content
-    from kiosk.core.modes import Mode, State
-    from kiosk.core.pipeline import Pipeline
-    from kiosk.sim.library import demo_scene
-    from kiosk.sim.scene import Scene
-    from kiosk.ui.screens import Renderer, ScreenFrame
+    from kiosk.tools.preview import write_previews
+    from kiosk.ui.fit import ScreenFit
 
-    try:
-        w, h = (int(v) for v in args.size.lower().split("x"))
-    except ValueError as e:
-        raise ConfigError(f"--size {args.size!r} is not WxH, e.g. 1920x1080") from e
+    size = _size(args.size, "--size", "1920x1080")
     source = _content_source(args.dir or args.content)
-    content, problems = check_content(source)
+    content, problems = check_content(source, screen=ScreenFit())
     if content is None:
         for p in problems:
             print(p)
         print(f"{source}: {len(problems)} problem(s) - fix them, then preview again (nothing was drawn)")
         return 1
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    pygame.display.init()
-    scene, pipe = Scene(demo_scene()), Pipeline()
-    live = None
-    for i in range(int(11.5 * scene.fps)):  # someone walks in and hinges
-        live = pipe.step(scene.render(i), i / scene.fps)
-    n = len(content.steps)
-    shots = [(f"attract-{k + 1}", State(mode=Mode.ATTRACT, card=k), {}) for k in range(4)]
-    shots += [(f"learn-{k + 1}", State(mode=Mode.LEARN, step=k, n_steps=n, since=-5.0), {}) for k in range(n)]
-    shots += [
-        (
-            "train",
-            State(mode=Mode.TRAIN, reps=3, set_target=content.set_reps),
-            dict(
-                live_present=True,
-                live_angle_deg=live.hip_angle_deg,
-                live_depth=live.depth,
-                live_phase=live.phase.value,
-                live_mask=live.observation.mask,
-            ),
-        ),
-        (
-            "train-rep",
-            State(mode=Mode.TRAIN, reps=4, set_target=content.set_reps),
-            dict(
-                live_present=True,
-                live_angle_deg=150.0,
-                live_depth=0.3,
-                live_phase="standing",
-                live_mask=live.observation.mask,
-                rep_flash=True,
-            ),
-        ),
-        ("train-nobody", State(mode=Mode.TRAIN, set_target=content.set_reps), {}),
-        ("summary", State(mode=Mode.SUMMARY, reps=content.set_reps, best_deg=97.0, rep_durations=(2.4,)), {}),
-        ("call", State(mode=Mode.CALL), {}),
-    ]
-    surf, renderer = pygame.Surface((w, h)), Renderer()
-    for name, state, kw in shots:
-        renderer.render(surf, ScreenFrame(state=state, content=content, t=1.0, learn_from_pose=0.0, **kw))
-        pygame.image.save(surf, str(out / f"{name}.png"))
-    print(f"{len(shots)} screens from {content.source} at {w}x{h} in {out}/")
+    n = write_previews(content, Path(args.out), size)
+    print(f"{n} screens from {content.source} at {size[0]}x{size[1]} in {args.out}/")
     return 0
+
+
+def _size(text: str, flag: str, example: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError as e:
+        raise ConfigError(f"{flag} {text!r} is not WxH, e.g. {example}") from e
+    return w, h

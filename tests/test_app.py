@@ -189,8 +189,11 @@ def test_a_resting_camera_keeps_the_kiosk_running_and_says_so():
     import numpy as np
     import pygame
 
+    from kiosk.content import load_content
     from kiosk.core import modes
-    from kiosk.ui.screens import MUTED, Renderer
+    from kiosk.ui.screens import Renderer
+
+    MUTED = load_content().theme.muted
 
     class Resting:
         name, state, last_error = "pi", "resting", "no camera found"

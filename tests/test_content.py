@@ -14,6 +14,9 @@ import pytest
 from kiosk.cli import main
 from kiosk.content import DEFAULT_PATH, FIELDS, check_content, describe_fields, diff, load_content
 from kiosk.errors import ContentError
+from kiosk.ui.fit import ScreenFit
+
+SCREEN = ScreenFit()  # decodes the images and checks the text fits, as `kiosk content check` does
 
 ARTICLE = DEFAULT_PATH.parents[1].parent / "shared" / "seed" / "crux-hip-hinge-article.txt"
 DEFAULT_TEXT = DEFAULT_PATH.read_text()
@@ -43,7 +46,7 @@ def staff_dir(tmp_path: Path, toml: str, files: dict[str, bytes] | None = None) 
 
 
 def problems_of(tmp_path, toml, files=None) -> list[str]:
-    c, problems = check_content(staff_dir(tmp_path, toml, files))
+    c, problems = check_content(staff_dir(tmp_path, toml, files), screen=SCREEN)
     assert (c is None) == bool(problems)
     return [str(p) for p in problems]
 
@@ -82,7 +85,7 @@ pose = 0.0
 text = "Bow."
 pose = 1.0
 """
-    c = load_content(staff_dir(tmp_path, toml))
+    c = load_content(staff_dir(tmp_path, toml), screen=SCREEN)
     assert c.phone == "604-555-0100" and c.gym_name == "Crux Fitness"  # the rest of [gym] is the default
     assert [s.text for s in c.steps] == ["Stand tall.", "Bow."]  # the list is replaced, not merged
     assert len(c.benefits) == 4 and c.set_reps == 8
@@ -187,7 +190,7 @@ def test_logo_and_photo_are_read_and_drawn(tmp_path):
         '[gym]\nlogo = "img/logo.png"\n[title]\nphoto = "photo.png"',
         {"img/logo.png": png_bytes(200, 100, (255, 0, 0)), "photo.png": png_bytes(300, 400, (0, 0, 255))},
     )
-    c = load_content(d)
+    c = load_content(d, screen=SCREEN)
     assert c.logo.size == (200, 100) and c.photo.size == (300, 400)
     from kiosk.core.modes import Mode, State
     from kiosk.ui.screens import Renderer, ScreenFrame
@@ -236,13 +239,13 @@ def test_an_image_linked_from_outside_is_refused(tmp_path):
     outside.write_bytes(png_bytes(4, 4))
     d = staff_dir(tmp_path, '[gym]\nlogo = "logo.png"')
     os.symlink(outside, d / "logo.png")
-    found = [str(p) for p in check_content(d)[1]]
+    found = [str(p) for p in check_content(d, screen=SCREEN)[1]]
     assert len(found) == 1 and "links outside" in found[0]
     (d / "logo.png").unlink()
     (d / "inner").mkdir()
     (d / "inner" / "real.png").write_bytes(png_bytes(4, 4))
     os.symlink(d / "inner" / "real.png", d / "logo.png")  # a link inside the directory is fine
-    assert check_content(d)[1] == []
+    assert check_content(d, screen=SCREEN)[1] == []
 
 
 # -- fuzzing the loader -----------------------------------------------------------------------------
@@ -308,7 +311,7 @@ def test_fuzzed_content_never_crashes_the_loader(tmp_path):
     seen_ok = seen_bad = 0
     for k, data in enumerate(_mutations(seed=20261124)):
         f.write_bytes(data)
-        c, problems = check_content(d, fit=False)  # (the fit check draws; kept out of the 300 loops)
+        c, problems = check_content(d)  # (no ScreenCheck: the fit check draws; kept out of the 300 loops)
         if c is None:
             seen_bad += 1
             assert problems, k
@@ -391,12 +394,12 @@ def test_preview_of_bad_content_lists_the_problems_and_draws_nothing(tmp_path, c
 def test_load_content_raises_with_every_problem(tmp_path):
     d = staff_dir(tmp_path, '[gym]\nphone = ""\nname = ""')
     with pytest.raises(ContentError) as e:
-        load_content(d)
+        load_content(d, screen=SCREEN)
     assert len(e.value.problems) == 2 and str(e.value).count("\n") == 1
 
 
 def test_showing_file_is_what_diff_compares_with(tmp_path, capsys, monkeypatch):
-    from kiosk import live_content
+    from kiosk.content import live as live_content
 
     showing = tmp_path / "run" / "content-showing.json"
     lc = live_content.LiveContent(staff_dir(tmp_path, "[train]\nset_reps = 5"), showing_path=showing)

@@ -7,9 +7,9 @@ import pytest
 
 from kiosk.app import App
 from kiosk.content import DEFAULT_PATH
+from kiosk.content.live import ContentWatcher, LiveContent
 from kiosk.errors import ContentError
 from kiosk.hw.camera import SimCamera
-from kiosk.live_content import ContentWatcher, LiveContent
 
 DEFAULT_TEXT = DEFAULT_PATH.read_text()
 

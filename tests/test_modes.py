@@ -6,6 +6,7 @@ import pytest
 
 from kiosk.core.modes import (
     CAMERA,
+    DEMO_SET_REPS,
     FLASH,
     MODE,
     NEW_SET,
@@ -117,7 +118,7 @@ def test_reps_outside_train_are_ignored():
 
 def test_demo_set_is_its_own_length_and_returns_to_the_live_camera_at_attract():
     s, _ = step(at(Mode.ATTRACT), Button("green", "hold"), 101.0)
-    for k in range(1, T.demo_set_reps + 1):
+    for k in range(1, DEMO_SET_REPS + 1):
         s, fx = step(s, Rep(k, 100.0, 2.0), 101.0 + 3 * k)
     assert s.mode == Mode.SUMMARY
     s, _ = step(s, Tick(), 200.0)  # -> call

@@ -8,7 +8,9 @@ import pytest
 
 from kiosk.content import load_content
 from kiosk.core.modes import Mode, State
-from kiosk.ui.screens import ACCENT, BUTTON_COLOURS, SEEN, Renderer, ScreenFrame
+from kiosk.ui.screens import BUTTON_COLOURS, SEEN, Renderer, ScreenFrame
+
+ACCENT = load_content().theme.accent
 
 SIZES = [(800, 480), (1920, 1080)]
 

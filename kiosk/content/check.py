@@ -1,220 +1,60 @@
-"""What the screen says: the default content, a staff content directory over it, every field checked.
+"""Checking content: the defaults, then a staff content directory over them, every field checked.
 
 The defaults ship in assets/content.toml (the article's words). A content directory on the Pi
 (/etc/crux-kiosk/content/) holds a `content.toml` and the images it names. Its tables override the
 defaults key by key ([gym] phone alone changes only the phone); its lists ([[benefits]], [[steps]])
 replace the default list whole. Images are files in the content directory, named relative to it.
 
-`FIELDS` below is the one place that says what each field means and which values are allowed; the
-defaults are the values in assets/content.toml; `describe_fields()` prints both (the README's list).
 `check_content()` returns every problem, not just the first, each naming file, line, key, what is
-wrong and how to fix it; `load_content()` raises ContentError with all of them.
+wrong and how to fix it; `load_content()` raises ContentError with all of them. Whether an image
+decodes and whether the text fits the smallest screen are asked of a `ScreenCheck` the caller passes
+in (`kiosk.ui.fit.ScreenFit`): this package draws nothing and imports no pygame.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import json
 import math
-import os
 import re
 import struct
 import tomllib
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
+from kiosk.content.fields import (
+    ASSETS,
+    CONTRAST,
+    CUE_KEYS,
+    DEFAULT_PATH,
+    FIELDS,
+    FILE_NAME,
+    IMAGE_SUFFIXES,
+    LISTS,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+    MAX_TOML_BYTES,
+    SMALLEST_SCREEN,
+    THEME_KEYS,
+    URL_SCHEMES,
+    Spec,
+)
+from kiosk.content.model import Benefit, Content, Image, Problem, StepText, Theme
 from kiosk.errors import ContentError
 
-FILE_NAME = "content.toml"
 
+class ScreenCheck(Protocol):
+    """What only the drawing side can tell: does an image decode, does the text fit. Main thread."""
 
-def _assets_dir() -> Path:
-    """The built-in content: kiosk/assets/ in an installed wheel (package data), else the checkout's
-    top-level assets/ (an editable install or a source tree)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "assets"
-    return packaged if (packaged / FILE_NAME).is_file() else here.parent / "assets"
+    def image_problem(self, data: bytes, name: str) -> str | None:
+        """None when the image decodes, else why not (one line)."""
 
-
-ASSETS = _assets_dir()
-DEFAULT_PATH = ASSETS / FILE_NAME
-CUE_KEYS = ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep")
-MAX_TOML_BYTES = 256 * 1024
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
-MAX_IMAGE_PIXELS = 8_000_000
-MAX_IMAGE_SIDE = 4096
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-URL_SCHEMES = ("https", "http", "mailto", "sms", "tel")
-SMALLEST_SCREEN = (800, 480)
-
-ALL = ("every screen",)
-
-
-@dataclass(frozen=True)
-class Spec:
-    kind: str  # text | phone | tel | url | image | int | float | colour
-    help: str
-    screens: tuple[str, ...]
-    lo: float | None = None
-    hi: float | None = None
-    max_chars: int = 200
-
-
-# The one place for what each field means and allows. Keys "a.b" are [a] b; "steps[].text" is a key
-# of every [[steps]] entry. Defaults: assets/content.toml.
-FIELDS: dict[str, Spec] = {
-    "gym.name": Spec("text", "the gym's name, top left of every screen", ALL, max_chars=40),
-    "gym.tagline": Spec(
-        "text", "one line under the name: what the gym does", ("attract", "call"), max_chars=80
-    ),
-    "gym.phone": Spec("phone", "the number members call, shown big", ("attract", "summary", "call")),
-    "gym.phone_uri": Spec(
-        "tel", "what the call-us QR code dials: tel: and the full number", ("attract", "call")
-    ),
-    "gym.offer": Spec("text", "the offer next to the second QR code", ("call",), max_chars=120),
-    "gym.offer_url": Spec(
-        "url", "the offer QR code: an https:, mailto:, sms: or tel: link", ("call",), max_chars=300
-    ),
-    "gym.logo": Spec("image", 'logo image in the content directory, top right; "" for none', ALL),
-    "title.heading": Spec(
-        "text", "the title of the attract and learn screens", ("attract", "learn"), max_chars=60
-    ),
-    "title.intro": Spec("text", "the first attract card's big line", ("attract",), max_chars=160),
-    "title.author": Spec("text", "credit line under every step", ("learn",), max_chars=80),
-    "title.photo": Spec(
-        "image",
-        'photo on the first attract card instead of the drawn figure; "" for the figure',
-        ("attract",),
-    ),
-    "benefits[].title": Spec("text", "a benefit, as a short title", ("attract",), max_chars=80),
-    "benefits[].text": Spec("text", "one line explaining the benefit", ("attract",), max_chars=160),
-    "steps[].text": Spec("text", "one step of the hinge, as the article says it", ("learn",), max_chars=200),
-    "steps[].pose": Spec(
-        "float", "how deep the figure hinges on this step: 0 standing .. 1 full", ("learn",), 0, 1
-    ),
-    "cues.arrive": Spec("text", "Train, nobody seen yet: how to stand", ("train",), max_chars=60),
-    "cues.calibrate": Spec("text", "Train, first second in view: stand tall", ("train",), max_chars=60),
-    "cues.standing": Spec("text", "Train, standing between reps", ("train",), max_chars=60),
-    "cues.descending": Spec("text", "Train, hinging down", ("train",), max_chars=60),
-    "cues.bottom": Spec("text", "Train, at depth", ("train",), max_chars=60),
-    "cues.ascending": Spec("text", "Train, coming back up", ("train",), max_chars=60),
-    "cues.rep": Spec("text", "Train, for a second after each counted rep", ("train",), max_chars=60),
-    "train.set_reps": Spec("int", "reps in a member's set", ("train", "summary"), 1, 50),
-    "train.target_angle_deg": Spec(
-        "float",
-        "a rep counts when the hip angle gets this small (degrees; smaller = deeper)",
-        ("train",),
-        60,
-        160,
-    ),
-    "timing.card_s": Spec("float", "seconds each attract card shows", ("attract",), 3, 60),
-    "timing.summary_s": Spec(
-        "float", "seconds the set summary shows before the call-us screen", ("summary",), 3, 60
-    ),
-    "timing.call_s": Spec("float", "seconds the call-us screen waits for a button", ("call",), 5, 300),
-    "theme.background": Spec("colour", 'screen background, "#rrggbb"', ALL),
-    "theme.panel": Spec("colour", "panels (camera view, dial)", ("train",)),
-    "theme.text": Spec("colour", "main text", ALL),
-    "theme.muted": Spec("colour", "secondary text", ALL),
-    "theme.accent": Spec("colour", "highlights: the gym name, counts, the phone number", ALL),
-    "theme.good": Spec("colour", '"I see you" and depth reached', ("train",)),
-}
-LISTS = {"benefits": (1, 6), "steps": (2, 8)}
-# (foreground, background, minimum WCAG contrast ratio): 4.5 for body text, 3 for large text
-CONTRAST = (
-    ("text", "background", 4.5),
-    ("text", "panel", 4.5),
-    ("muted", "background", 3.0),
-    ("accent", "background", 3.0),
-    ("accent", "panel", 3.0),
-    ("good", "panel", 3.0),
-)
-
-
-@dataclass(frozen=True)
-class Benefit:
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
-class StepText:
-    text: str
-    pose: float  # 0 standing .. 1 full hinge
-
-
-@dataclass(frozen=True)
-class Image:
-    name: str  # as written in content.toml
-    data: bytes  # the file, read once when the content was checked
-    size: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class Theme:
-    background: tuple[int, int, int]
-    panel: tuple[int, int, int]
-    text: tuple[int, int, int]
-    muted: tuple[int, int, int]
-    accent: tuple[int, int, int]
-    good: tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class Content:
-    gym_name: str
-    tagline: str
-    phone: str
-    phone_uri: str
-    offer: str
-    offer_url: str
-    heading: str
-    intro: str
-    author: str
-    benefits: tuple[Benefit, ...]
-    steps: tuple[StepText, ...]
-    cues: dict[str, str]
-    set_reps: int
-    target_angle_deg: float
-    source: str
-    theme: Theme = None  # type: ignore[assignment]
-    card_s: float = 7.0
-    summary_s: float = 8.0
-    call_s: float = 30.0
-    logo: Image | None = None
-    photo: Image | None = None
-    values: dict[str, Any] = field(default_factory=dict)  # flat "gym.phone" -> value, for diffs
-    version: str = ""  # short hash of everything shown: what a diff or a metric compares
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int | None
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {display_key(self.key)} {self.message}" if self.key else f"{where}: {self.message}"
-
-
-def display_key(key: str) -> str:
-    """ "gym.phone" -> "[gym] phone", "steps[3].text" -> "[[steps]] 3 text", as staff see the file."""
-    m = re.fullmatch(r"(\w+)\[(\d*)\](?:\.(\w+))?", key)
-    if m:
-        n = f"#{m.group(2)} " if m.group(2) else ""
-        return f"[[{m.group(1)}]] {n}{m.group(3) or ''}".strip()
-    if key in LISTS:
-        return f"[[{key}]]"
-    if "." in key:
-        table, k = key.split(".", 1)
-        return f"[{table}] {k}"
-    return f"[{key}]"
+    def fit_problems(self, content: Content, size_px: tuple[int, int]) -> list[tuple[str, str]]:
+        """(field key, what to shorten) for every text that does not fit a screen of `size_px`."""
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -351,7 +191,7 @@ def _image_dims(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _check_image(v: str, base: Path) -> tuple[Image | None, str | None]:
+def _check_image(v: str, base: Path, screen: ScreenCheck | None) -> tuple[Image | None, str | None]:
     """An image named in content: confined to the content directory, limited, decodable."""
     if v == "":
         return None, None
@@ -387,17 +227,15 @@ def _check_image(v: str, base: Path) -> tuple[Image | None, str | None]:
             f'"{v}" is {w}x{h} pixels - at most {MAX_IMAGE_SIDE} a side and'
             f" {MAX_IMAGE_PIXELS // 1_000_000} MP; resize it (the screen is 1920x1080)"
         )
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    import pygame
-
-    try:
-        surf = pygame.image.load(io.BytesIO(data), pp.name)
-    except (pygame.error, ValueError, OSError) as e:
-        return None, f'"{v}" does not decode ({e}) - re-export it as PNG or JPEG'
-    return Image(v, data, surf.get_size()), None
+    why = screen.image_problem(data, pp.name) if screen is not None else None
+    if why is not None:
+        return None, f'"{v}" does not decode ({why}) - re-export it as PNG or JPEG'
+    return Image(v, data, dims), None
 
 
-def _check_value(key: str, spec: Spec, v: Any, base: Path) -> tuple[Any, str | None]:
+def _check_value(
+    key: str, spec: Spec, v: Any, base: Path, screen: ScreenCheck | None = None
+) -> tuple[Any, str | None]:
     """(the value as the kiosk uses it, None) or (None, what is wrong and how to fix it)."""
     k = spec.kind
     if k in ("int", "float"):
@@ -410,7 +248,7 @@ def _check_value(key: str, spec: Spec, v: Any, base: Path) -> tuple[Any, str | N
     if not isinstance(v, str):
         return None, f'is {_show(v)} - write it in quotes, e.g. {key.rsplit(".", 1)[-1]} = "..."'
     if k == "image":
-        return _check_image(v, base)
+        return _check_image(v, base, screen)
     s = v.strip()
     if not s:
         return None, f'is empty - write the text between the quotes: {key.rsplit(".", 1)[-1]} = "..."'
@@ -453,10 +291,128 @@ def resolve(source: str | Path | None) -> tuple[Path | None, Path]:
     return p, p.parent
 
 
+def _merge_list(src: _Source, table: str, entries: Any, merged: dict, origin: dict, problems: list) -> None:
+    """A [[table]] list replaces the one before it whole."""
+    f = str(src.path)
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        problems.append(Problem(f, src.lines.get(table), table, f"write it as [[{table}]] entries"))
+        return
+    lo, hi = LISTS[table]
+    if not lo <= len(entries) <= hi:
+        problems.append(
+            Problem(f, src.lines.get(table), table, f"has {len(entries)} entries - use {lo} to {hi}")
+        )
+        return
+    for k in [k for k in merged if k.startswith(f"{table}[")]:
+        del merged[k]
+    merged[f"{table}#"] = len(entries)
+    origin[f"{table}#"] = src
+    for i, e in enumerate(entries, 1):
+        for key, v in e.items():
+            if f"{table}[].{key}" not in FIELDS:
+                known = [k.split(".", 1)[1] for k in FIELDS if k.startswith(f"{table}[]")]
+                where = f"{table}[{i}].{key}"
+                problems.append(
+                    Problem(f, src.lines.get(where), where, "is not a field" + _suggest(key, known))
+                )
+                continue
+            merged[f"{table}[{i}].{key}"] = v
+            origin[f"{table}[{i}].{key}"] = src
+
+
+def _merge_table(src: _Source, table: str, entries: Any, merged: dict, origin: dict, problems: list) -> None:
+    """A [table] overrides the one before it key by key."""
+    f = str(src.path)
+    known_tables = {k.split(".")[0] for k in FIELDS if "[" not in k}
+    if table not in known_tables:
+        shown = f"{table}[]" if isinstance(entries, list) else table
+        known = known_tables | set(LISTS)
+        problems.append(
+            Problem(f, src.lines.get(table), shown, "is not a content table" + _suggest(table, known))
+        )
+        return
+    if not isinstance(entries, dict):
+        problems.append(Problem(f, src.lines.get(table), table, f"write it as a [{table}] table"))
+        return
+    for key, v in entries.items():
+        fk = f"{table}.{key}"
+        if fk not in FIELDS:
+            known = [k.split(".", 1)[1] for k in FIELDS if k.startswith(table + ".")]
+            problems.append(Problem(f, src.lines.get(fk), fk, "is not a field" + _suggest(key, known)))
+            continue
+        merged[fk] = v
+        origin[fk] = src
+
+
+@dataclass
+class _Check:
+    """One check in progress: the merged values, where each came from, the problems found."""
+
+    default: _Source
+    staff: _Source | None
+    base: Path  # the directory the staff file's images are in
+    screen: ScreenCheck | None
+    problems: list[Problem]
+    merged: dict[str, Any]
+    origin: dict[str, _Source]  # flat key -> the file its value came from
+    values: dict[str, Any]
+
+    def bad(self, key: str, message: str, src: _Source | None = None) -> None:
+        src = src or self.origin.get(key) or self.staff or self.default
+        line = src.lines.get(key) or src.lines.get(key.split(".")[0])
+        self.problems.append(Problem(str(src.path), line, key, message))
+
+    def value(self, flat: str, spec: Spec) -> None:
+        # images are looked up beside the file that names them
+        base = self.base if self.origin[flat] is self.staff else ASSETS
+        val, err = _check_value(flat, spec, self.merged[flat], base, self.screen)
+        if err:
+            self.bad(flat, err)
+        else:
+            self.values[flat] = val
+
+    def fields(self) -> None:
+        for fk, spec in FIELDS.items():
+            if "[]" not in fk:
+                if fk in self.merged:
+                    self.value(fk, spec)
+                else:
+                    self.bad(fk, f"is missing - copy it from {DEFAULT_PATH}")
+                continue
+            table, key = fk.split("[].")
+            for i in range(1, self.merged.get(f"{table}#", 0) + 1):
+                flat = f"{table}[{i}].{key}"
+                if flat in self.merged:
+                    self.value(flat, spec)
+                elif key == "pose":  # a step without a pose shows the figure standing
+                    self.values[flat] = 0.0
+                else:
+                    entry = self.origin.get(f"{table}#")
+                    self.bad(flat, f'is missing - add {key} = "..." to this entry', entry)
+
+    def across(self) -> None:
+        """What no single field shows: contrast between colours, the QR code dialling the number shown."""
+        v = self.values
+        for fg, bg, need in CONTRAST:
+            a, b = v.get(f"theme.{fg}"), v.get(f"theme.{bg}")
+            if a is not None and b is not None and contrast_ratio(a, b) < need:
+                self.bad(
+                    f"theme.{fg}",
+                    f"on theme.{bg} has contrast {contrast_ratio(a, b):.1f}:1 - needs at least {need:g}:1;"
+                    f" pick a {'lighter' if _luminance(a) >= _luminance(b) else 'darker'} colour",
+                )
+        p, u = v.get("gym.phone"), v.get("gym.phone_uri")
+        if p and u and not _digits(u).endswith(_digits(p)[-7:]):
+            self.bad("gym.phone_uri", f"dials {u[4:]} but the screen shows {p} - make them the same number")
+
+
 def check_content(
-    source: str | Path | None = None, *, fit: bool = True
+    source: str | Path | None = None, *, screen: ScreenCheck | None = None
 ) -> tuple[Content | None, list[Problem]]:
-    """Defaults, then the staff file over them; every problem, each with file, line and key."""
+    """Defaults, then the staff file over them; every problem, each with file, line and key.
+
+    `screen` (e.g. `kiosk.ui.fit.ScreenFit()`) also decodes the images and checks that every text
+    fits the smallest screen; without it those two checks are skipped (a diff needs neither)."""
     problems: list[Problem] = []
     default = _read_toml(DEFAULT_PATH, problems)
     if default is None:
@@ -469,120 +425,19 @@ def check_content(
             return None, problems
     elif staff_path is not None:
         base = ASSETS
-    merged: dict[str, Any] = {}
-    origin: dict[str, _Source] = {}  # flat key -> where its value came from
+    chk = _Check(default, staff, base, screen, problems, {}, {}, {})
     for src in (default, staff):
-        if src is None:
-            continue
-        f = str(src.path)
-        for table, entries in src.data.items():
-            if table in LISTS:
-                if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-                    problems.append(
-                        Problem(f, src.lines.get(table), table, f"write it as [[{table}]] entries")
-                    )
-                    continue
-                lo, hi = LISTS[table]
-                if not lo <= len(entries) <= hi:
-                    problems.append(
-                        Problem(
-                            f, src.lines.get(table), table, f"has {len(entries)} entries - use {lo} to {hi}"
-                        )
-                    )
-                    continue
-                for k in [k for k in merged if k.startswith(f"{table}[")]:
-                    del merged[k]
-                merged[f"{table}#"] = len(entries)
-                origin[f"{table}#"] = src
-                for i, e in enumerate(entries, 1):
-                    for key, v in e.items():
-                        fk = f"{table}[].{key}"
-                        if fk not in FIELDS:
-                            known = [k.split(".", 1)[1] for k in FIELDS if k.startswith(f"{table}[]")]
-                            problems.append(
-                                Problem(
-                                    f,
-                                    src.lines.get(f"{table}[{i}].{key}"),
-                                    f"{table}[{i}].{key}",
-                                    "is not a field" + _suggest(key, known),
-                                )
-                            )
-                            continue
-                        merged[f"{table}[{i}].{key}"] = v
-                        origin[f"{table}[{i}].{key}"] = src
-                continue
-            known_tables = {k.split(".")[0] for k in FIELDS if "[" not in k}
-            if table not in known_tables:
-                shown = f"{table}[]" if isinstance(entries, list) else table
-                known = known_tables | set(LISTS)
-                problems.append(
-                    Problem(f, src.lines.get(table), shown, "is not a content table" + _suggest(table, known))
-                )
-                continue
-            if not isinstance(entries, dict):
-                problems.append(Problem(f, src.lines.get(table), table, f"write it as a [{table}] table"))
-                continue
-            for key, v in entries.items():
-                fk = f"{table}.{key}"
-                if fk not in FIELDS:
-                    known = [k.split(".", 1)[1] for k in FIELDS if k.startswith(table + ".")]
-                    problems.append(
-                        Problem(f, src.lines.get(fk), fk, "is not a field" + _suggest(key, known))
-                    )
-                    continue
-                merged[fk] = v
-                origin[fk] = src
-    values: dict[str, Any] = {}
-
-    def bad(key: str, message: str, src: _Source | None = None) -> None:
-        src = src or origin.get(key) or staff or default
-        problems.append(
-            Problem(str(src.path), src.lines.get(key) or src.lines.get(key.split(".")[0]), key, message)
-        )
-
-    def check(flat: str, spec: Spec) -> None:
-        # images are looked up beside the file that names them
-        val, err = _check_value(flat, spec, merged[flat], base if origin[flat] is staff else ASSETS)
-        if err:
-            bad(flat, err)
-        else:
-            values[flat] = val
-
-    for fk, spec in FIELDS.items():
-        if "[]" not in fk:
-            if fk in merged:
-                check(fk, spec)
-            else:
-                bad(fk, f"is missing - copy it from {DEFAULT_PATH}")
-            continue
-        table, key = fk.split("[].")
-        for i in range(1, merged.get(f"{table}#", 0) + 1):
-            flat = f"{table}[{i}].{key}"
-            if flat in merged:
-                check(flat, spec)
-            elif key == "pose":  # a step without a pose shows the figure standing
-                values[flat] = 0.0
-            else:
-                bad(flat, f'is missing - add {key} = "..." to this entry', origin.get(f"{table}#"))
-    for fg, bg, need in CONTRAST:
-        a, b = values.get(f"theme.{fg}"), values.get(f"theme.{bg}")
-        if a is not None and b is not None and contrast_ratio(a, b) < need:
-            bad(
-                f"theme.{fg}",
-                f"on theme.{bg} has contrast {contrast_ratio(a, b):.1f}:1 - needs at least {need:g}:1;"
-                f" pick a {'lighter' if _luminance(a) >= _luminance(b) else 'darker'} colour",
-            )
-    p, u = values.get("gym.phone"), values.get("gym.phone_uri")
-    if p and u and not _digits(u).endswith(_digits(p)[-7:]):
-        bad("gym.phone_uri", f"dials {u[4:]} but the screen shows {p} - make them the same number")
+        for table, entries in (src.data.items() if src is not None else ()):
+            merge = _merge_list if table in LISTS else _merge_table
+            merge(src, table, entries, chk.merged, chk.origin, problems)
+    chk.fields()
+    chk.across()
     if problems:
         return None, problems
-    content = _build(values, str(staff_path or DEFAULT_PATH))
-    if fit:
-        from kiosk.ui.screens import fit_problems
-
-        for key, message in fit_problems(content, SMALLEST_SCREEN):
-            bad(key, message)
+    content = _build(chk.values, str(staff_path or DEFAULT_PATH))
+    if screen is not None:
+        for key, message in screen.fit_problems(content, SMALLEST_SCREEN):
+            chk.bad(key, message)
         if problems:
             return None, problems
     return content, []
@@ -618,7 +473,7 @@ def _build(v: dict[str, Any], source: str) -> Content:
         set_reps=v["train.set_reps"],
         target_angle_deg=v["train.target_angle_deg"],
         source=source,
-        theme=Theme(*(v[f"theme.{k}"] for k in ("background", "panel", "text", "muted", "accent", "good"))),
+        theme=Theme(*(v[f"theme.{k}"] for k in THEME_KEYS)),
         card_s=v["timing.card_s"],
         summary_s=v["timing.summary_s"],
         call_s=v["timing.call_s"],
@@ -629,87 +484,9 @@ def _build(v: dict[str, Any], source: str) -> Content:
     )
 
 
-def load_content(source: str | Path | None = None, *, fit: bool = True) -> Content:
+def load_content(source: str | Path | None = None, *, screen: ScreenCheck | None = None) -> Content:
     """The content, or ContentError listing every problem (one per line)."""
-    content, problems = check_content(source, fit=fit)
+    content, problems = check_content(source, screen=screen)
     if content is None:
         raise ContentError("\n".join(map(str, problems)), problems)
     return content
-
-
-# -- what staff see: diffs and the field list ------------------------------------------------------
-def _screens(key: str) -> str:
-    spec = FIELDS.get(re.sub(r"\[\d+\]", "[]", key))
-    return ", ".join(spec.screens) if spec else "-"
-
-
-def diff(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """One line per changed field: key, old -> new, and the screens it shows on."""
-    out = []
-    for k in [k for k in FIELDS if "[]" not in k] + sorted(
-        {k for k in (*old, *new) if "[" in k},
-        key=lambda k: (k.split("[")[0], int(k.split("[")[1].split("]")[0]), k),
-    ):
-        a, b = old.get(k), new.get(k)
-        if a == b:
-            continue
-        if a is None:
-            out.append(f"+ {display_key(k)} = {_short(b)}  ({_screens(k)})")
-        elif b is None:
-            out.append(f"- {display_key(k)} (was {_short(a)})  ({_screens(k)})")
-        else:
-            out.append(f"~ {display_key(k)}: {_short(a)} -> {_short(b)}  ({_screens(k)})")
-    return out
-
-
-def _short(v: Any) -> str:
-    if isinstance(v, list | tuple) and len(v) == 3 and all(isinstance(c, int) for c in v):
-        return "#{:02x}{:02x}{:02x}".format(*tuple(v))
-    s = json.dumps(v, ensure_ascii=False)
-    return s if len(s) <= 60 else s[:57] + '..."'
-
-
-def default_values() -> dict[str, Any]:
-    """The built-in defaults, flat, as they appear in assets/content.toml."""
-    d = tomllib.loads(DEFAULT_PATH.read_text("utf-8"))
-    out: dict[str, Any] = {}
-    for table, entries in d.items():
-        if isinstance(entries, list):
-            for i, e in enumerate(entries, 1):
-                for k, v in e.items():
-                    out[f"{table}[{i}].{k}"] = v
-        else:
-            for k, v in entries.items():
-                out[f"{table}.{k}"] = v
-    return out
-
-
-def describe_fields() -> str:
-    """Every field with its default and meaning, as a Markdown table (the README's list)."""
-    d = default_values()
-    rows = ["| field | default | allowed | meaning |", "|---|---|---|---|"]
-    for fk, spec in FIELDS.items():
-        if "[]" in fk:
-            table, key = fk.split("[].")
-            n = sum(1 for k in d if k.startswith(f"{table}[") and k.endswith(f".{key}"))
-            default = f"{n} entries (the article's)"
-            lo, hi = LISTS[table]
-            name = f"`[[{table}]]` {key}"
-            allowed = f"text, {lo} to {hi} entries" if spec.kind == "text" else f"{spec.lo:g} to {spec.hi:g}"
-        else:
-            table, key = fk.split(".")
-            name = f"`[{table}]` {key}"
-            v = d[fk]
-            default = f"`{json.dumps(v, ensure_ascii=False)}`"
-            if len(default) > 50:
-                default = default[:46] + '..."`'
-            allowed = {
-                "text": f"text, at most {spec.max_chars} characters",
-                "phone": "7 to 15 digits",
-                "tel": "tel: + number",
-                "url": "https:, http:, mailto:, sms:, tel: link",
-                "image": f"PNG/JPEG in the content dir, <= {MAX_IMAGE_BYTES // 2**20} MB",
-                "colour": "#rrggbb, readable contrast",
-            }.get(spec.kind) or f"{spec.lo:g} to {spec.hi:g}"
-        rows.append(f"| {name} | {default} | {allowed} | {spec.help} ({', '.join(spec.screens)}) |")
-    return "\n".join(rows) + "\n"

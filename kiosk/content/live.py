@@ -16,12 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from kiosk.content import FILE_NAME, Content, Problem, check_content, diff, resolve
+from kiosk.content.check import ScreenCheck, check_content, resolve
+from kiosk.content.diff import diff
+from kiosk.content.fields import FILE_NAME
+from kiosk.content.model import Content, Problem
 from kiosk.errors import ContentError
 
 log = logging.getLogger(__name__)
 
-LIVE_DIR = Path(os.environ.get("KIOSK_CONTENT_DIR", "/etc/crux-kiosk/content"))
 SHOWING_NAME = "content-showing.json"
 SHOWING_PATH = Path("/run/crux-kiosk") / SHOWING_NAME  # written by the running service
 MAX_FILES = 200
@@ -94,8 +96,10 @@ class LiveContent:
         showing_path: Path | None = None,
         last_good_dir: Path | None = None,
         settle_s: float = 2.0,
+        screen: ScreenCheck | None = None,
     ) -> None:
         self.source = source
+        self.screen = screen  # decodes images and checks the text fits (kiosk.ui.fit); None: neither
         self.showing_path = showing_path
         self.last_good_dir = last_good_dir
         self.problems: list[Problem] = []  # of the newest edit, when it was rejected
@@ -113,7 +117,7 @@ class LiveContent:
         last good copy kept from the last run, else the built-in content - loudly, never a black screen."""
         if self.source is not None and not Path(self.source).exists():
             raise ContentError(f"{self.source}: no such content directory or file - check --content")
-        new, problems = check_content(self.source)
+        new, problems = check_content(self.source, screen=self.screen)
         if new is not None:
             self._keep_last_good(new)
             return new
@@ -122,10 +126,10 @@ class LiveContent:
             log.error("  %s", p)
         fallback = None
         if self.last_good_dir is not None and (self.last_good_dir / FILE_NAME).exists():
-            fallback, _ = check_content(self.last_good_dir)
+            fallback, _ = check_content(self.last_good_dir, screen=self.screen)
             what = f"the last good copy in {self.last_good_dir}"
         if fallback is None:
-            fallback, what = check_content(None)[0], "the built-in content"
+            fallback, what = check_content(None, screen=self.screen)[0], "the built-in content"
         log.error(
             "content in %s has %d problem%s (above) - showing %s until it is fixed",
             self.source,
@@ -170,7 +174,7 @@ class LiveContent:
         return self.reload()
 
     def reload(self) -> bool:
-        new, problems = check_content(self.source)
+        new, problems = check_content(self.source, screen=self.screen)
         if new is None:
             self.problems = problems
             self.rejected_at = time.time()

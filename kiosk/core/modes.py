@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 
+ATTRACT_CARDS = 4  # the attract screen's cards: title, benefits, how to start, call us
+DEMO_SET_REPS = 5  # the trainer demo's set (the built-in figure's scene does this many)
+
 
 class Mode(Enum):
     ATTRACT = "attract"
@@ -31,7 +34,6 @@ class ModeTiming:
     arrive_s: float = 1.5  # someone on the mark this long in Attract starts Train
     summary_s: float = 8.0  # the summary shows this long, then the call-us prompt
     call_s: float = 30.0  # the call-us screen shows this long without input
-    demo_set_reps: int = 5  # the trainer demo's set
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class State:
     card: int = 0  # attract card index
     step: int = 0  # learn page 0..n_steps-1
     n_steps: int = 5
-    n_cards: int = 4
+    n_cards: int = ATTRACT_CARDS
     present: bool = False
     present_since: float = 0.0
     set_target: int = 8
@@ -53,6 +55,11 @@ class State:
     overlay: bool = False
     notice: str = ""  # a one-line message for the staff overlay and the log (stuck button, fault)
     fault: bool = False  # a per-frame error: show "back in a moment" until it recovers
+
+    @property
+    def target_reps(self) -> int:
+        """Reps in the set now under way: the member's set, or the trainer demo's."""
+        return DEMO_SET_REPS if self.demo else self.set_target
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -134,8 +141,7 @@ def step(s: State, ev: Event, t: float, timing: ModeTiming = ModeTiming()) -> tu
             return s, []
         best = ev.angle_deg if s.best_deg is None else min(s.best_deg, ev.angle_deg)
         s = replace(s, reps=ev.count, best_deg=best, rep_durations=(*s.rep_durations, ev.duration_s))
-        target = timing.demo_set_reps if s.demo else s.set_target
-        if ev.count >= target:
+        if ev.count >= s.target_reps:
             fx.append((FLASH, "set"))
             return _enter(s, Mode.SUMMARY, t, fx), fx
         fx.append((FLASH, "rep"))

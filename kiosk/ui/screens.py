@@ -2,6 +2,8 @@
 
 `Renderer.render(surface, frame)` draws one `ScreenFrame` (plain data: the mode state, the content,
 the live measurement and the LED bar levels). Text surfaces and QR codes are cached; main thread only.
+The colours are the content's theme (assets/content.toml). A renderer made with `overflow=` also says
+which content field's text would not fit (`kiosk.ui.fit` builds the content check from that).
 """
 
 from __future__ import annotations
@@ -9,25 +11,21 @@ from __future__ import annotations
 import io
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pygame
 
 from kiosk.content import Content
-from kiosk.core.modes import Mode, State, tempo_s
+from kiosk.core.modes import ATTRACT_CARDS, Mode, State, tempo_s
 from kiosk.ui.figure import draw_figure, rep_depth
 
-BG = (14, 20, 30)
-PANEL = (28, 38, 54)
-TEXT = (245, 245, 245)
-MUTED = (170, 182, 198)
-ACCENT = (255, 140, 0)  # Crux orange
-GOOD = (60, 210, 110)
 BUTTON_COLOURS = {"green": (40, 190, 80), "yellow": (250, 205, 30), "blue": (40, 130, 240)}
 SEEN = (70, 190, 250)
 WARN = (255, 70, 70)  # the staff overlay's marker for something that needs a look
 TEXT_CACHE_BYTES = 4 * 2**20  # rendered text kept for reuse
+AT_DEPTH = 0.98  # live depth (0..1) from which the "bottom" cue shows rather than "ascending"
 
 
 _FONT_BYTES: dict[str, bytes] = {}
@@ -69,12 +67,14 @@ class ScreenFrame:
     camera_resting: bool = False
 
 
+Overflow = Callable[[str, str], None]  # (content field key, what to shorten)
+
+
 class Renderer:
-    def __init__(self) -> None:
+    def __init__(self, *, overflow: Overflow | None = None) -> None:
         pygame.font.init()
-        self.fit: list[tuple[str, str]] | None = None  # set by fit_problems()
+        self._overflow = overflow
         self._images: dict[tuple, pygame.Surface] = {}
-        self.theme(None)
         self._fonts: dict[int, pygame.font.Font] = {}
         self._text: dict[tuple, pygame.Surface] = {}
         self._text_bytes = 0
@@ -121,23 +121,21 @@ class Renderer:
     def para(
         self, surf, s: str, px: int, rect: pygame.Rect, colour=None, *, centre=False, key="", bottom=None
     ) -> int:
-        """Wrapped text from rect.top; returns the y below it. With `key`, a fit check (see fit_problems)
-        records a word wider than the rect or text running past `bottom`."""
+        """Wrapped text from rect.top; returns the y below it. With `key`, a renderer made with
+        `overflow=` reports a word wider than the rect or text running past `bottom`."""
         y = rect.top
         lines = self.wrap(s, px, rect.width)
-        if self.fit is not None and key:
+        if self._overflow is not None and key:
             end = rect.top + len(lines) * int(px * 1.1)
             if any(self.font(px).size(line)[0] > rect.width for line in lines):
-                self.fit.append((key, "has a word too long for one line on the smallest screen - shorten it"))
+                self._overflow(key, "has a word too long for one line on the smallest screen - shorten it")
             elif bottom is not None and end > bottom:
                 room = max(1, (bottom - rect.top) // int(px * 1.1))
                 over = 1 - (bottom - rect.top) / max(1, end - rect.top)
-                self.fit.append(
-                    (
-                        key,
-                        f"needs {len(lines)} lines where {room} fit on the {self.w}x{self.h} screen"
-                        f" - shorten it by about {max(1, round(len(s) * over))} characters",
-                    )
+                self._overflow(
+                    key,
+                    f"needs {len(lines)} lines where {room} fit on the {self.w}x{self.h} screen"
+                    f" - shorten it by about {max(1, round(len(s) * over))} characters",
                 )
         for line in lines:
             img = self.text(line, px, colour)
@@ -162,19 +160,9 @@ class Renderer:
         return self._qr[key]
 
     def theme(self, th) -> None:
-        """The content's colours (module defaults when the content has none)."""
-        if th is None:
-            self.bg, self.panel, self.fg, self.muted, self.accent, self.good = (
-                BG,
-                PANEL,
-                TEXT,
-                MUTED,
-                ACCENT,
-                GOOD,
-            )
-        else:
-            self.bg, self.panel, self.fg = th.background, th.panel, th.text
-            self.muted, self.accent, self.good = th.muted, th.accent, th.good
+        """The content's colours (kiosk.content.Theme)."""
+        self.bg, self.panel, self.fg = th.background, th.panel, th.text
+        self.muted, self.accent, self.good = th.muted, th.accent, th.good
 
     def image(self, img, box: tuple[int, int]) -> pygame.Surface:
         """A content image (bytes checked by kiosk.content), scaled to fit `box`, cached."""
@@ -195,14 +183,12 @@ class Renderer:
         return surf
 
     def fits(self, img: pygame.Surface, width: int, key: str) -> pygame.Surface:
-        """Record a one-line text wider than `width` (fit check); draw it as it is."""
-        if self.fit is not None and key and img.get_width() > width:
-            self.fit.append(
-                (
-                    key,
-                    f"is {img.get_width() - width} px too wide for one line on the {self.w}x{self.h}"
-                    " screen - shorten it",
-                )
+        """Report a one-line text wider than `width` (see `overflow=`); draw it as it is."""
+        if self._overflow is not None and key and img.get_width() > width:
+            self._overflow(
+                key,
+                f"is {img.get_width() - width} px too wide for one line on the {self.w}x{self.h}"
+                " screen - shorten it",
             )
         return img
 
@@ -290,7 +276,7 @@ class Renderer:
     # -- screens -------------------------------------------------------------------------------------
     def _attract(self, surf, f: ScreenFrame) -> None:
         c, s = f.content, f.state
-        card = s.card % 4
+        card = s.card % ATTRACT_CARDS
         body = pygame.Rect(self.px(60), self.px(190), self.w - self.px(180), self.h - self.px(330))
         fig = pygame.Rect(body.right - int(body.width * 0.38), body.top, int(body.width * 0.38), body.height)
         text = pygame.Rect(body.left, body.top, int(body.width * 0.58), body.height)
@@ -330,13 +316,11 @@ class Renderer:
                     pygame.Rect(text.left + self.px(40), y, body.width - self.px(40), 0),
                 )
                 y += self.px(18)
-            if self.fit is not None and y - self.px(18) > body.bottom:
-                self.fit.append(
-                    (
-                        f"benefits[{longest + 1}].text",
-                        f"with the other benefits, needs {y - body.bottom} px more"
-                        f" than the {self.w}x{self.h} screen - shorten this or another benefit, or use fewer",
-                    )
+            if self._overflow is not None and y - self.px(18) > body.bottom:
+                self._overflow(
+                    f"benefits[{longest + 1}].text",
+                    f"with the other benefits, needs {y - body.bottom} px more"
+                    f" than the {self.w}x{self.h} screen - shorten this or another benefit, or use fewer",
                 )
         elif card == 2:
             self._header(surf, f, f"Learn it here, in {len(c.steps)} steps")
@@ -447,8 +431,7 @@ class Renderer:
         self.fits(self.text(c.cues["arrive"], self.px(36)), room, "cues.arrive")
         surf.blit(img, (left.left + self.px(20), left.top + self.px(16)))
         # reps, dial, depth meter, cue
-        target = 5 if s.demo else s.set_target
-        reps = self.text(f"{s.reps} / {target}", self.px(150), self.fg)
+        reps = self.text(f"{s.reps} / {s.target_reps}", self.px(150), self.fg)
         surf.blit(reps, (right.left, right.top))
         surf.blit(
             self.text("reps", self.px(48), self.muted),
@@ -469,9 +452,9 @@ class Renderer:
         surf.blit(
             self.text("depth", self.px(36), self.muted), (meter.left - self.px(6), meter.bottom + self.px(8))
         )
-        cue = self._cue(f) if seen else c.cues["arrive"]
-        top = centre[1] + dial_r + self.px(50)
         rep_cue = seen and f.rep_flash
+        cue_key = "rep" if rep_cue else (self._cue(f) if seen else "arrive")
+        top = centre[1] + dial_r + self.px(50)
 
         def size_for(text: str) -> int:
             # one cue above the button legend: smaller type before it would overlap
@@ -483,36 +466,27 @@ class Renderer:
                 size -= 2
             return size
 
-        if self.fit is not None:
-            for k in ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep"):
-                size = size_for(c.cues[k])
-                self.para(
-                    pygame.Surface((1, 1)),
-                    c.cues[k],
-                    size,
-                    pygame.Rect(right.left, top, right.width, 0),
-                    key=f"cues.{k}",
-                    bottom=right.bottom + 1,
-                )
-        cue = c.cues["rep"] if rep_cue else cue
+        cue = c.cues[cue_key]
         self.para(
             surf,
             cue,
             size_for(cue),
             pygame.Rect(right.left, top, right.width, 0),
             self.good if rep_cue else self.accent,
+            key=f"cues.{cue_key}",
+            bottom=right.bottom + 1,
         )
 
     def _cue(self, f: ScreenFrame) -> str:
-        """One phase-aware cue at a time, taken from the steps."""
-        cues, phase = f.content.cues, f.live_phase
+        """The key of the one phase-aware cue to show (kiosk.content.CUE_KEYS)."""
+        phase = f.live_phase
         if phase == "calibrating":
-            return cues["calibrate"]
+            return "calibrate"
         if phase == "descending":
-            return cues["descending"]
+            return "descending"
         if phase == "bottom":  # reached depth: hold, then (depth falling again) coming up
-            return cues["bottom"] if f.live_depth >= 0.98 else cues["ascending"]
-        return cues["standing"]
+            return "bottom" if f.live_depth >= AT_DEPTH else "ascending"
+        return "standing"
 
     def _dial(self, surf, centre, r: int, angle: float | None, target: float) -> None:
         """Hip angle dial: 180 (standing) at the top, sweeping clockwise as the hips hinge."""
@@ -612,32 +586,3 @@ class Renderer:
 
 def _bytes(surf: pygame.Surface) -> int:
     return surf.get_width() * surf.get_height() * surf.get_bytesize()
-
-
-_fit_renderer: Renderer | None = None
-_fit_surface: pygame.Surface | None = None
-
-
-def fit_problems(content: Content, size: tuple[int, int]) -> list[tuple[str, str]]:
-    """Every screen drawn once at `size`; (field key, what to shorten) for text that would not fit."""
-    from kiosk.core.modes import State as S
-
-    global _fit_renderer, _fit_surface
-    # one renderer and surface for every check: a reload reuses the fonts instead of loading them again
-    if _fit_renderer is None:
-        _fit_renderer = Renderer()
-    if _fit_surface is None or _fit_surface.get_size() != size:
-        _fit_surface = pygame.Surface(size)
-    r, surf = _fit_renderer, _fit_surface
-    r.fit = []
-    n = len(content.steps)
-    states = [S(mode=Mode.ATTRACT, card=k) for k in range(4)]
-    states += [S(mode=Mode.LEARN, step=k, n_steps=n) for k in range(n)]
-    states += [S(mode=Mode.TRAIN, reps=content.set_reps, set_target=content.set_reps)]
-    states += [S(mode=Mode.SUMMARY, reps=content.set_reps, best_deg=100.0, rep_durations=(2.5,))]
-    states += [S(mode=Mode.CALL)]
-    for st in states:
-        r.render(surf, ScreenFrame(state=st, content=content, t=0.0, live_present=True, live_angle_deg=150.0))
-    seen: set[tuple[str, str]] = set()
-    found, r.fit = r.fit, None
-    return [p for p in found if not (p in seen or seen.add(p))]

@@ -1,0 +1,1 @@
+"""Commands beside the kiosk itself: the vision demo and screen previews."""

@@ -1,0 +1,43 @@
+"""`kiosk preview`: every screen as a PNG, drawn exactly as the kiosk draws it, without the kiosk;
+the synthetic person stands in on Train."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from kiosk.content import Content
+from kiosk.core.pipeline import Pipeline
+from kiosk.sim.library import demo_scene
+from kiosk.sim.scene import Scene
+from kiosk.ui.gallery import screens
+from kiosk.ui.screens import Renderer
+
+WALK_IN_S = 11.5  # the demo scene: someone walks in and hinges; its frame at this time is shown
+
+
+def _someone_in_view() -> dict:
+    """The Train screen's camera view: the live pipeline run over the demo scene."""
+    scene, pipe = Scene(demo_scene()), Pipeline()
+    live = None
+    for i in range(int(WALK_IN_S * scene.fps)):
+        live = pipe.step(scene.render(i), i / scene.fps)
+    return dict(
+        live_present=True,
+        live_angle_deg=live.hip_angle_deg,
+        live_depth=live.depth,
+        live_phase=live.phase.value,
+        live_mask=live.observation.mask,
+    )
+
+
+def write_previews(content: Content, out: Path, size_px: tuple[int, int]) -> int:
+    """One PNG per screen into `out`; returns how many. Main thread (pygame)."""
+    out.mkdir(parents=True, exist_ok=True)
+    surf, renderer = pygame.Surface(size_px), Renderer()
+    shots = screens(content, live=_someone_in_view())
+    for name, frame in shots:
+        renderer.render(surf, frame)
+        pygame.image.save(surf, str(out / f"{name}.png"))
+    return len(shots)

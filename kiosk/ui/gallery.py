@@ -1,0 +1,56 @@
+"""Every screen the kiosk can show, one ScreenFrame each: what `kiosk preview` draws and the content
+fit check (kiosk.ui.fit) measures. Plain data; draws nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.content import Content
+from kiosk.core.modes import ATTRACT_CARDS, Mode, State
+from kiosk.ui.screens import ScreenFrame
+
+# a member mid-set, for screens drawn without a camera: standing, seen, hip angle 150 deg
+SOMEONE = dict(live_present=True, live_angle_deg=150.0, live_depth=0.3, live_phase="standing")
+# the live phase (and depth 0..1) that makes the Train screen show each cue (kiosk.content.CUE_KEYS)
+CUE_PHASES: dict[str, dict[str, Any]] = {
+    "calibrate": dict(live_phase="calibrating"),
+    "standing": dict(live_phase="standing"),
+    "descending": dict(live_phase="descending", live_depth=0.5),
+    "bottom": dict(live_phase="bottom", live_depth=1.0),
+    "ascending": dict(live_phase="bottom", live_depth=0.5),
+}
+
+
+def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tuple[str, ScreenFrame]]:
+    """(name, frame) for every screen; `live` is the Train screen's camera view (`live_*` fields of
+    ScreenFrame), SOMEONE without a mask when None."""
+    live = live or SOMEONE
+    n, reps = len(content.steps), content.set_reps
+
+    def frame(state: State, **kw) -> ScreenFrame:
+        return ScreenFrame(state=state, content=content, t=1.0, **kw)
+
+    out = [(f"attract-{k + 1}", frame(State(mode=Mode.ATTRACT, card=k))) for k in range(ATTRACT_CARDS)]
+    out += [
+        (f"learn-{k + 1}", frame(State(mode=Mode.LEARN, step=k, n_steps=n, since=-5.0))) for k in range(n)
+    ]
+    out += [
+        ("train", frame(State(mode=Mode.TRAIN, reps=3, set_target=reps), **live)),
+        (
+            "train-rep",
+            frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, rep_flash=True),
+        ),
+        ("train-nobody", frame(State(mode=Mode.TRAIN, set_target=reps))),
+        ("summary", frame(State(mode=Mode.SUMMARY, reps=reps, best_deg=97.0, rep_durations=(2.4,)))),
+        ("call", frame(State(mode=Mode.CALL))),
+    ]
+    return out
+
+
+def cue_screens(content: Content) -> list[tuple[str, ScreenFrame]]:
+    """The Train screen once per phase cue (the arrive and rep cues are in `screens`)."""
+    state = State(mode=Mode.TRAIN, reps=content.set_reps, set_target=content.set_reps)
+    return [
+        (f"train-{key}", ScreenFrame(state=state, content=content, t=1.0, **{**SOMEONE, **phase}))
+        for key, phase in CUE_PHASES.items()
+    ]
