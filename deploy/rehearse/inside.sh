@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SC2015: "test && ok || not-ok" is meant (each branch only appends to a string);
+# SC2016: the probe's script is single-quoted on purpose (it runs in the service's namespace)
+# shellcheck disable=SC2015,SC2016
 # The rehearsal's checks, run INSIDE the booted container by deploy/rehearse/rehearse.sh (copied there as
 # /usr/local/sbin/crux-rehearse-inside). Each check prints exactly one line "PASS|FAIL <name>: <figure>"
 # (the host counts them), plus indented detail lines and "NOTE" lines for what cannot be checked here.
@@ -350,7 +353,8 @@ check_metrics() {
 # --- content as staff edit it (README "Content for staff": rsync into the directory, no sudo) --------
 check_content_live() {
   ensure_running
-  local v0 cur out new="Crux Rehearsal $(date +%H%M%S)"
+  local v0 cur out new
+  new="Crux Rehearsal $(date +%H%M%S)"
   v0=$(showing_field version)
   staff "rm -rf /var/tmp/content-new && rsync -a $CONTENT/ /var/tmp/content-new/ && cp -a $CONTENT /var/tmp/content-before" || true
   staff "sed -i 's/^name = .*/name = \"$new\"/' /var/tmp/content-new/content.toml && /opt/crux-kiosk/venv/bin/kiosk content check /var/tmp/content-new" 2>&1 | tail -n 1 | detail

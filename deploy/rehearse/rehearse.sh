@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SC2016: the arm64 steps are single-quoted on purpose (they expand inside the arm64 root)
+# shellcheck disable=SC2016,SC2012
 # make rehearse: the kiosk installed as README says on a Debian bookworm booted with systemd in a
 # container (systemd-nspawn), then measured: start to READY, reload, kill -9, the watchdog, the start
 # limit, the hardening, content going live, the rep log and metrics, uninstall. Root only; minutes.
@@ -201,6 +203,7 @@ fi
 UNIT_SRC=$ROOT/home/pi/crux-kiosk/systemd/crux-kiosk.service
 EXEC=$(sed -n 's/^ExecStart=//p' "$UNIT_SRC" | tail -n 1)
 if echo "$EXEC" | grep -q -- '--camera [^ ]*'; then
+  # shellcheck disable=SC2001  # a regex: bash's ${//} has no [^ ]*
   EXEC_SIM=$(echo "$EXEC" | sed 's/--camera [^ ]*/--camera sim/')
 else
   EXEC_SIM="$EXEC --camera sim"
@@ -222,7 +225,7 @@ say "   not swapped: --buttons gpio --ledbar gpio (no gpiochip here: the kiosk's
 # --- the container ------------------------------------------------------------------------------
 LOOP="" CT=""
 boot() {
-  local old=${CT:-none} t0 nspawn="" i
+  local old=${CT:-none} t0 nspawn=""
   if [ -z "$LOOP" ] || ! kill -0 "$LOOP" 2>/dev/null; then
     # PID 1 here is not systemd: --keep-unit --register=no (no machined, no scope); exit 133 = reboot
     ( while :; do
@@ -233,13 +236,13 @@ boot() {
     LOOP=$!
   fi
   t0=$(date +%s.%N)
-  for i in $(seq 600); do
+  for _ in $(seq 600); do
     nspawn=$(pgrep -P "$LOOP" -x systemd-nspawn | head -n 1)
     [ -n "$nspawn" ] && CT=$(pgrep -P "$nspawn" -x systemd | head -n 1)
     [ -n "${CT:-}" ] && [ "$CT" != "$old" ] && break
     sleep 0.1
   done
-  [ -n "${CT:-}" ] && [ "$CT" != "$old" ] || die "the container did not boot: see $OUT/console.log"
+  { [ -n "${CT:-}" ] && [ "$CT" != "$old" ]; } || die "the container did not boot: see $OUT/console.log"
   local st=""
   for _ in $(seq 300); do   # until its systemd answers and the boot is done
     st=$(ct systemctl is-system-running --wait 2>/dev/null)
