@@ -66,13 +66,21 @@ base() {
     return
   fi
   say "== Debian $SUITE $arch root: debootstrap from $MIRROR into $dir (a few minutes; log $CACHE/$arch.log)"
-  rm -rf "$dir" "$dir.tmp"
+  unmount_under "$dir"; unmount_under "$dir.tmp"
+  rm -rf --one-file-system "$dir" "$dir.tmp"
   local t0; t0=$(date +%s)
   debootstrap --arch="$arch" --variant=minbase --include="$pkgs" "$SUITE" "$dir.tmp" "$MIRROR" >"$CACHE/$arch.log" 2>&1 \
     || die "debootstrap failed: see $CACHE/$arch.log"
   echo "$pkgs" >"$dir.tmp/.crux-rehearse-base"
   mv "$dir.tmp" "$dir"
   say "   built in $(( $(date +%s) - t0 )) s"
+}
+
+# unmount_under DIR: whatever a run left mounted in DIR (an interrupted --arm64 run's /proc and /dev):
+# never rm -rf through a bind mount of this machine's /dev
+unmount_under() {
+  local m
+  awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
 }
 
 # copy_checkout DEST: the code under test into DEST (HEAD by default: what `git pull` would bring)
@@ -110,15 +118,17 @@ rehearse_arm64() {
   base arm64 "$ARM64_PKGS"
   local root=$CACHE/run-arm64
   say "== a fresh copy of it; the checkout in /home/pi/crux-kiosk"
-  rm -rf "$root"; cp -a --reflink=auto "$CACHE/$SUITE-arm64" "$root"
+  unmount_under "$root"
+  rm -rf --one-file-system "$root"; cp -a --reflink=auto "$CACHE/$SUITE-arm64" "$root"
   copy_checkout "$root/home/pi/crux-kiosk"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
     cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
     say "   swap: this machine's local CA certificates trusted in the root"
   fi
+  ARM_ROOT=$root
+  trap 'unmount_under "$ARM_ROOT"' EXIT
   mount --bind /proc "$root/proc"; mount --bind /dev "$root/dev"
-  trap 'umount "$root/proc" "$root/dev" 2>/dev/null' EXIT
   a64() { chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     LANG=C.UTF-8 SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy GPIOZERO_PIN_FACTORY=mock bash -c "$1"; }
   say "   $(a64 'uname -m; python3 --version' | tr '\n' ' ')under $(qemu-aarch64-static --version | head -n 1)"
@@ -175,7 +185,8 @@ base amd64 "$PKGS"
 ROOT=$CACHE/run-amd64
 
 say "== a fresh copy of it, set up as a Raspberry Pi OS Lite is"
-rm -rf "$ROOT"
+unmount_under "$ROOT"
+rm -rf --one-file-system "$ROOT"
 cp -a --reflink=auto "$CACHE/$SUITE-amd64" "$ROOT"
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 in_root useradd --create-home --shell /bin/bash --groups sudo pi
