@@ -51,15 +51,19 @@ SHIN_RANGE = (-15.0, 55.0)
 THIGH_RANGE = (-25.0, 115.0)
 TRUNK_RANGE = (-20.0, 115.0)
 HEAD_FOLLOW = 0.8
-_DEPTH_SCALES = np.array([0.75, 0.9, 1.05, 1.2, 1.4])
+_DEPTH_SCALES = np.array([0.8, 1.0, 1.2, 1.45])
 _AXIS_W = 0.6  # weight of "axis inside" against "posterior outline on the edge"
-_D_MAX = 12  # signed distances are clipped to +-_D_MAX pixels
+# Signed distances are clipped: inside to what the axis needs (its cap is 6 px), outside to what an
+# outline point can cost (4 px).
+_D_IN = 7
+_D_OUT = 5
 
 
 @dataclass(frozen=True)
 class BodyModel:
     """One person's segment lengths and posterior half-depths (axis to the back outline at each
-    sample point of the shin, thigh and trunk), analysis pixels."""
+    sample point of the shin, thigh and trunk), analysis pixels. The fit matches the outline at the
+    best of a few multiples of these depths (build and clothing differ), segment by segment."""
 
     height_px: float
     radii: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # None: an average build
@@ -79,11 +83,6 @@ def default_radii(height_px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         (_R_THIGH[0] + (_R_THIGH[1] - _R_THIGH[0]) * _T_THIGH) * h,
         (_R_TRUNK[0] + (_R_TRUNK[1] - _R_TRUNK[0]) * _T_TRUNK) * h,
     )
-
-
-def standing_sample_heights() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Height above the floor (fraction of standing height) of every sample point, standing tall."""
-    return (ANKLE_H + SHIN_L * _T_SHIN, KNEE_H + THIGH_L * _T_THIGH, HIP_H + TRUNK_L * _T_TRUNK)
 
 
 @dataclass(frozen=True)
@@ -115,27 +114,24 @@ class FitPose:
             "knee": (kx, ky),
             "hip": (hx, hy),
             "shoulder": (sx, sy),
-            "head": (sx + lh * math.sin(k), sy - lh * math.cos(k)),
+            "head": (sx + lh * math.sin(k * HEAD_FOLLOW), sy - lh * math.cos(k * HEAD_FOLLOW)),
         }
 
 
-def signed_distance(mask: np.ndarray, pad: int = _D_MAX) -> np.ndarray:
+def signed_distance(mask: np.ndarray, pad: int = 6) -> np.ndarray:
     """Approximate signed distance (float32, pixels): > 0 inside the mask, < 0 outside, clipped to
-    +-_D_MAX. Octagonal metric from alternating cross and square erosions (within ~8 % of Euclidean).
+    _D_IN inside and _D_OUT outside. Octagonal metric from alternating cross and square
+    erosions (within ~8 % of Euclidean).
     The result is `pad` pixels larger than `mask` on every side."""
     m = np.pad(mask, pad)
     inside = np.zeros(m.shape, np.float32)
     outside = np.zeros(m.shape, np.float32)
     cur = m
-    for i in range(_D_MAX):
-        if not cur.any():
-            break
+    for i in range(_D_IN):
         inside += cur
         cur = _erode(cur, square=i % 2 == 1)
     cur = ~m
-    for i in range(_D_MAX):
-        if not cur.any():
-            break
+    for i in range(_D_OUT):
         outside += cur
         cur = _erode(cur, square=i % 2 == 1)
     # boundary pixels: +1 just inside, -1 just outside; the edge itself lies at 0 between them
@@ -157,19 +153,20 @@ def _erode(m: np.ndarray, *, square: bool) -> np.ndarray:
 
 
 def _lookup(sd: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Bilinear lookup of sd at float coordinates (outside the map: far outside)."""
+    """Bilinear lookup of sd at float coordinates (clamped to the map's border)."""
     h, w = sd.shape
     x = np.clip(x, 0.0, w - 1.001)
     y = np.clip(y, 0.0, h - 1.001)
     x0 = x.astype(np.intp)
     y0 = y.astype(np.intp)
-    fx = (x - x0).astype(np.float32)
-    fy = (y - y0).astype(np.float32)
+    fx = x - x0
+    fy = y - y0
     flat = sd.ravel()
     i = y0 * w + x0
-    top = flat[i] + fx * (flat[i + 1] - flat[i])
-    bot = flat[i + w] + fx * (flat[i + w + 1] - flat[i + w])
-    return top + fy * (bot - top)
+    a, b = flat[i], flat[i + 1]
+    c, d = flat[i + w], flat[i + w + 1]
+    top = a + fx * (b - a)
+    return top + fy * (c + fx * (d - c) - top)
 
 
 class Fitter:
@@ -186,6 +183,16 @@ class Fitter:
         self.ox, self.oy = offset  # add to pose coordinates to get sd indices
         self.r_shin, self.r_thigh, self.r_trunk = model.segment_radii()
         self.r_head = _R_HEAD * model.height_px
+        ls, lt, lk, lh = model.lengths()
+        # sample points: shin, thigh, trunk (axis and outline), then the head (axis only, along the
+        # neck from the shoulders)
+        self._seg = np.repeat([0, 1, 2, 3], [_T_SHIN.size, _T_THIGH.size, _T_TRUNK.size, 1])
+        self._n_edge = _T_SHIN.size + _T_THIGH.size + _T_TRUNK.size
+        self._seg_starts = np.array([0, _T_SHIN.size, _T_SHIN.size + _T_THIGH.size])
+        self._along = np.concatenate([ls * _T_SHIN, lt * _T_THIGH, lk * _T_TRUNK, [lh]])[None, :]
+        radii = np.concatenate([self.r_shin, self.r_thigh, self.r_trunk])
+        self._rr = radii[None, :, None] * _DEPTH_SCALES[None, None, :]
+        self._axis_need = np.minimum(0.7 * np.append(radii, self.r_head), 6.0)[None, :]
 
     def _segment_cost(self, ax, ay, ux, uy, length, ts, radii) -> np.ndarray:
         """Per-candidate cost of segments starting at (ax, ay) with unit direction (ux, uy).
@@ -233,65 +240,116 @@ class Fitter:
         return c + _AXIS_W * np.clip(min(0.7 * self.r_head, 6.0) - head, 0.0, 6.0)
 
     def full(self, ax, ay, shin, thigh, trunk) -> np.ndarray:
-        c, hx, hy = self.legs(ax, ay, shin, thigh)
-        return c + self.trunk(hx, hy, trunk)
+        """Cost of whole poses (arrays of N candidates): every sample point of every segment, the
+        axis points and the posterior outline points, looked up in one batch."""
+        n = ax.size
+        ls, lt, lk, _ = self.model.lengths()
+        ang = np.radians(np.concatenate([shin, thigh, trunk, trunk * HEAD_FOLLOW]))
+        sn, cs = np.sin(ang), np.cos(ang)
+        # unit directions up the chain, (4, N): shin, thigh, trunk, neck
+        ux = sn.reshape(4, n)
+        ux[1] *= -1.0
+        uy = -cs.reshape(4, n)
+        jx = np.empty((4, n))
+        jy = np.empty((4, n))
+        jx[0], jy[0] = ax + self.ox, ay + self.oy
+        jx[1], jy[1] = jx[0] + ls * ux[0], jy[0] + ls * uy[0]
+        jx[2], jy[2] = jx[1] + lt * ux[1], jy[1] + lt * uy[1]
+        jx[3], jy[3] = jx[2] + lk * ux[2], jy[2] + lk * uy[2]
+        seg = self._seg
+        sux, suy = ux[seg].T, uy[seg].T  # (N, S): direction at each sample (the head: the neck's)
+        # points per candidate: S axis points, then S_e x depth-scale outline points; the normal
+        # (uy, -ux) points to the back
+        px = jx[seg].T + self._along * sux
+        py = jy[seg].T + self._along * suy
+        e = self._n_edge
+        qx = px[:, :e, None] + self._rr * suy[:, :e, None]
+        qy = py[:, :e, None] - self._rr * sux[:, :e, None]
+        v = _lookup(
+            self.sd,
+            np.concatenate([px, qx.reshape(n, -1)], axis=1),
+            np.concatenate([py, qy.reshape(n, -1)], axis=1),
+        )
+        s_all = px.shape[1]
+        c_axis = np.clip(self._axis_need - v[:, :s_all], 0.0, 6.0)
+        c_edge = np.minimum(np.abs(v[:, s_all:]), 4.0).reshape(n, e, -1)
+        if self.y_seen < self.sd.shape[0]:
+            hidden = py > self.y_seen
+            c_axis[hidden] = 0.0
+            c_edge[hidden[:, :e]] = 0.0
+        per_seg = np.add.reduceat(c_edge, self._seg_starts, axis=1).min(axis=2)
+        return per_seg.sum(axis=1) + _AXIS_W * c_axis.sum(axis=1)
 
 
 _N_SAMPLES = len(_T_SHIN) + len(_T_THIGH) + len(_T_TRUNK) + 1
 
 
-def _grid(centre: float, half: float, step: float, lo: float, hi: float) -> np.ndarray:
-    g = centre + np.arange(-half, half + 1e-6, step)
-    return np.unique(np.clip(g, lo, hi))
+def _search(fitter: Fitter, ankle_x, ankle_y, centre, offsets) -> tuple[np.ndarray, np.ndarray]:
+    """Costs of centre + every combination of offsets (dx_px, shin, thigh, trunk), as a grid of
+    offsets' shape, and the parameters at each point (4 x grid)."""
+    G = np.meshgrid(*offsets, indexing="ij")
+    shape = G[0].shape
+    cd = centre[0] + G[0].ravel()
+    cs = np.clip(centre[1] + G[1].ravel(), *SHIN_RANGE)
+    cf = np.clip(centre[2] + G[2].ravel(), *THIGH_RANGE)
+    ck = np.clip(centre[3] + G[3].ravel(), *TRUNK_RANGE)
+    ax = ankle_x + cd
+    c = fitter.full(ax, np.full_like(ax, ankle_y), cs, cf, ck)
+    return c.reshape(shape), np.stack([cd, cs, cf, ck]).reshape((4, *shape))
+
+
+def _best(costs: np.ndarray, params: np.ndarray) -> tuple[np.ndarray, float, tuple[int, ...]]:
+    idx = np.unravel_index(int(np.argmin(costs)), costs.shape)
+    return params[(slice(None), *idx)].copy(), float(costs[idx]), tuple(int(i) for i in idx)
+
+
+_ZERO = np.zeros(1)
+_FINE_DEG = 3.0
+_FINE = np.array([-_FINE_DEG, 0.0, _FINE_DEG])
 
 
 def fit(
-    fitter: Fitter, ankle_x: float, ankle_y: float, prev: FitPose | None, *, ankle_slack_px: float
+    fitter: Fitter,
+    ankle_x: float,
+    ankle_y: float,
+    prev: FitPose | None,
+    *,
+    ankle_slack_px: float,
+    velocity: tuple[float, float, float] = (0.0, 0.0, 0.0),
 ) -> FitPose:
-    """Best pose near `prev` (or a global search without one)."""
-    if prev is None:
-        shins = np.arange(-10.0, 45.1, 7.5)
-        thighs = np.arange(-15.0, 110.1, 9.0)
-        trunks = np.arange(-15.0, 110.1, 7.5)
-        dxs = np.array([-1.0, 0.0, 1.0]) * ankle_slack_px
+    """Best pose near `prev` moved on by `velocity` (degrees per frame: shin, thigh, trunk), or a
+    global search without `prev` (the ankle may then shift by `ankle_slack_px`). Fine batches
+    around the prediction, following the best point while it lies on the batch's edge; a coarse
+    batch first when the pose was lost; sub-step precision from parabolas through the costs."""
+    fine = (_ZERO, _FINE, _FINE, _FINE)
+    if prev is not None:
+        pred = zip((prev.shin_deg, prev.thigh_deg, prev.trunk_deg), velocity, strict=True)
+        start = np.array([0.0, *(p + 0.7 * v for p, v in pred)])
     else:
-        shins = _grid(prev.shin_deg, 16.0, 4.0, *SHIN_RANGE)
-        thighs = _grid(prev.thigh_deg, 32.0, 4.0, *THIGH_RANGE)
-        trunks = _grid(prev.trunk_deg, 40.0, 5.0, *TRUNK_RANGE)
-        dxs = np.array([-1.0, -0.5, 0.0, 0.5, 1.0]) * ankle_slack_px + (prev.ankle_x - ankle_x) * 0.0
-    # 1) legs: every (ankle shift, shin, thigh)
-    D, S, F = np.meshgrid(dxs, shins, thighs, indexing="ij")
-    D, S, F = D.ravel(), S.ravel(), F.ravel()
-    ax = ankle_x + D
-    ay = np.full_like(ax, ankle_y)
-    c_leg, hx, hy = fitter.legs(ax, ay, S, F)
-    # 2) trunk for the best few leg hypotheses
-    best = np.argsort(c_leg)[: 6 if prev is None else 4]
-    n_t = trunks.size
-    bi = np.repeat(best, n_t)
-    tk = np.tile(trunks, best.size)
-    c_tr = fitter.trunk(hx[bi], hy[bi], tk)
-    total = c_leg[bi] + c_tr
-    j = int(np.argmin(total))
-    cur = [float(D[bi[j]]), float(S[bi[j]]), float(F[bi[j]]), float(tk[j])]
-    c_best = float(total[j])
-    # 3) joint refinement, coordinate steps shrinking
-    for step in (3.0, 1.2, 0.5):
-        offs = np.array([-step, 0.0, step])
-        dstep = ankle_slack_px * step / 6.0
-        dd = np.array([-dstep, 0.0, dstep])
-        G = np.meshgrid(dd, offs, offs, offs, indexing="ij")
-        cd = cur[0] + G[0].ravel()
-        cs = np.clip(cur[1] + G[1].ravel(), *SHIN_RANGE)
-        cf = np.clip(cur[2] + G[2].ravel(), *THIGH_RANGE)
-        ck = np.clip(cur[3] + G[3].ravel(), *TRUNK_RANGE)
-        ax = ankle_x + cd
-        c = fitter.full(ax, np.full_like(ax, ankle_y), cs, cf, ck)
-        j = int(np.argmin(c))
-        if c[j] < c_best - 1e-6:
-            c_best = float(c[j])
-            cur = [float(cd[j]), float(cs[j]), float(cf[j]), float(ck[j])]
-    return FitPose(ankle_x + cur[0], ankle_y, cur[1], cur[2], cur[3], c_best / _N_SAMPLES)
+        sl = ankle_slack_px
+        coarse = (
+            np.array([-sl, 0.0, sl]),
+            np.arange(-25.0, 30.1, 9.0),
+            np.arange(-60.0, 60.1, 12.0),
+            np.arange(-60.0, 60.1, 10.0),
+        )
+        c2, p2 = _search(fitter, ankle_x, ankle_y, np.array([0.0, 15.0, 45.0, 45.0]), coarse)
+        start, _, _ = _best(c2, p2)
+    for _ in range(3):
+        costs, params = _search(fitter, ankle_x, ankle_y, start, fine)
+        best, cost, idx = _best(costs, params)
+        if all(i == 1 for i in idx[1:]):
+            break
+        start = best
+    # parabola through the three costs along each angle, at the best point of the grid
+    for axis in (1, 2, 3):
+        if idx[axis] == 1:
+            line = [(*idx[:axis], j, *idx[axis + 1 :]) for j in (0, 1, 2)]
+            cm, c0, cp = (float(costs[ix]) for ix in line)
+            den = cm - 2.0 * c0 + cp
+            if den > 1e-9:
+                best[axis] += _FINE_DEG * max(-0.5, min(0.5, 0.5 * (cm - cp) / den))
+    return FitPose(ankle_x + best[0], ankle_y, best[1], best[2], best[3], cost / _N_SAMPLES)
 
 
 __all__ = [
@@ -301,5 +359,4 @@ __all__ = [
     "default_radii",
     "fit",
     "signed_distance",
-    "standing_sample_heights",
 ]

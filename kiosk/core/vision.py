@@ -23,24 +23,16 @@ from kiosk.core.body_fit import (
     BodyModel,
     FitPose,
     Fitter,
-    default_radii,
     fit,
     signed_distance,
-    standing_sample_heights,
 )
 
-# Body proportions as fractions of standing height (Drillis & Contini), used to place search bands.
-_HIP_BAND = (0.33, 0.72)  # rows above the feet where the seat (most posterior point) is looked for
-_CALF_FRAC = 0.17  # top of the calf bulge above the feet, as a fraction of standing height
-_TORSO_BAND = (0.18, 0.62)
-# Surfaces are not bones: glutes stick out further back than the back of the knee, so the edge lines
-# read a few degrees more closed than the joints. Standing tall (what the calibration asks for) is
-# taken to be this angle, and the difference corrects every reading for this person (within limits).
+# A body is not the model: a person's own shape biases the fitted angle by a few degrees, the same
+# standing and at depth. Standing tall (what the calibration asks for) is taken to be this angle, and
+# the difference corrects every reading for this person (within limits).
 STANDING_REF_DEG = 177.0
-MAX_CORRECTION_DEG = 10.0  # fraction of the seat-to-head distance along the torso: the back
+MAX_CORRECTION_DEG = 6.0
 
-
-CALIBRATE_DEPTHS = False
 MAX_FIT_COST = 2.5  # mean cost per model sample above which the body model does not fit the silhouette
 
 
@@ -87,10 +79,10 @@ class _Track:
     facing_votes: float = 0.0
     floor_y: float = -1.0  # lowest silhouette row seen (analysis px), the feet
     ankle_x: float = -1.0  # where the ankle stands (analysis px, frame coordinates); < 0 unknown
-    # this person's posterior half-depths at the model's sample points (shin, thigh, trunk), analysis
-    # px, measured while standing tall; None: an average build
-    depths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     fits: int = 0  # frames with a fitted pose
+    standing_reading_deg: float = 177.0  # what the model reads while this person stands tall
+    standing_n: int = 0
+    velocity: tuple[float, float, float] = (0.0, 0.0, 0.0)  # shin, thigh, trunk: degrees per frame
     pose: FitPose | None = None  # last frame's fitted pose: the next search starts there
 
 
@@ -152,28 +144,6 @@ def _median(v: np.ndarray) -> float:
     """Median by partition (no sort, no copy of the caller's array)."""
     k = v.size // 2
     return float(np.partition(v, k)[k])
-
-
-def _fit_line(u: np.ndarray, v: np.ndarray) -> tuple[float, float, float] | None:
-    """Least-squares v = a*u + b with one pass of outlier rejection. Returns (a, b, rms) or None."""
-    if u.size < 4:
-        return None
-    a = b = rms = 0.0
-    for _ in range(2):
-        um, vm = u.mean(), v.mean()
-        du = u - um
-        var = float(du @ du)
-        if var <= 1e-9:
-            return None
-        a = float(du @ (v - vm)) / var
-        b = float(vm - a * um)
-        res = v - (a * u + b)
-        rms = float(np.sqrt(res @ res / res.size))
-        keep = np.abs(res) <= max(2.5 * rms, 1.0)
-        if keep.all() or keep.sum() < 4:
-            break
-        u, v = u[keep], v[keep]
-    return a, b, rms
 
 
 class BackgroundModel:
@@ -564,7 +534,7 @@ class HipEstimator:
         that, the toes reach further ahead of the shins than the heels reach behind them."""
         tr = self._track
         hgt = sub.shape[0]
-        feet_y = hgt - 1
+        feet_y = int(ys.max())  # the lowest row seen (the floor may lie lower: lower legs lost)
         foot_rows = ys >= feet_y - max(2, hgt // 12)
         foot_x = float(xs[foot_rows].mean())
         d2 = (xs - foot_x) ** 2 + (ys - feet_y) ** 2.0
@@ -589,32 +559,6 @@ class HipEstimator:
             return 1 if ahead >= behind else -1
         return 1
 
-    def _calibrate_depths(self, sub_n: np.ndarray, has: np.ndarray, pose: FitPose, feet_y: int) -> None:
-        """Standing tall: measure this person's posterior half-depths (axis to the back outline) at
-        every model sample point, the axis being the fitted standing pose's."""
-        tr = self._track
-        h = tr.standing_height_px
-        pts = pose.points(BodyModel(h))
-        first = sub_n.argmax(axis=1).astype(np.float64) - 0.5  # the back outline, per row
-        default = default_radii(h)
-        chain = (("ankle", "knee"), ("knee", "hip"), ("hip", "shoulder"))
-        out = []
-        for (a, b), heights, r_def, old in zip(
-            chain, standing_sample_heights(), default, tr.depths or default, strict=True
-        ):
-            rows = np.round(feet_y + 0.5 - heights * h).astype(np.intp)
-            (ax, ay), (bx, by) = pts[a], pts[b]
-            axis_x = ax + (bx - ax) * (rows - ay) / (by - ay)
-            ok = (rows >= 0) & (rows < sub_n.shape[0])
-            ok[ok] &= has[rows[ok]]
-            r = old.copy()
-            meas = axis_x - first[np.clip(rows, 0, sub_n.shape[0] - 1)]
-            meas = np.clip(meas, 0.5 * r_def, 2.0 * r_def)
-            k = 1.0 if tr.depths is None else 0.1
-            r[ok] += k * (meas[ok] - r[ok])
-            out.append(r)
-        tr.depths = (out[0], out[1], out[2])
-
     def _angle(self, person, x0, y0, x1, y1, bbox) -> Observation:
         k = self._scale
         tr = self._track
@@ -629,6 +573,7 @@ class HipEstimator:
 
         def no(reason: str, facing: int = 0) -> Observation:
             tr.pose = None
+            tr.velocity = (0.0, 0.0, 0.0)
             return Observation(True, None, 0.0, reason, person, k, facing=facing, bbox=bbox)
 
         if stand_h < 24:
@@ -644,27 +589,45 @@ class HipEstimator:
         def crop_x(xn: float) -> float:  # normalised crop x <-> analysis frame x
             return (xn if facing > 0 else wid - 1 - xn) + x0
 
+        # The feet stay put through a set: the ankle is followed smoothly (the heel's pixel jitters).
         if foot_cols.size and y_seen >= y1:
-            ankle_x = float(foot_cols[0]) - 0.5 + HEEL_BEHIND_ANKLE * stand_h
-            ax_frame = crop_x(ankle_x)
+            ax_frame = crop_x(float(foot_cols[0]) - 0.5 + HEEL_BEHIND_ANKLE * stand_h)
             tr.ankle_x = ax_frame if tr.ankle_x < 0 else tr.ankle_x + 0.3 * (ax_frame - tr.ankle_x)
-        elif tr.ankle_x >= 0:
-            ankle_x = tr.ankle_x - x0 if facing > 0 else wid - 1 - (tr.ankle_x - x0)
-        else:
+        elif tr.ankle_x < 0:
             return no("legs not visible", facing)
-        model = BodyModel(stand_h, tr.depths)
+        ankle_x = tr.ankle_x - x0 if facing > 0 else wid - 1 - (tr.ankle_x - x0)
+        model = BodyModel(stand_h)
         ankle_y = feet_y + 0.5 - ANKLE_H * stand_h
-        pad = 12
+        pad = 6
         fitter = Fitter(signed_distance(sub_n, pad), model, (pad, pad), seen_below=y_seen - y0 - 0.5)
-        pose = fit(fitter, ankle_x, ankle_y, tr.pose, ankle_slack_px=max(1.5, 0.025 * stand_h))
+        pose = fit(
+            fitter, ankle_x, ankle_y, tr.pose, ankle_slack_px=max(1.0, 0.025 * stand_h), velocity=tr.velocity
+        )
+        if pose.cost > MAX_FIT_COST and tr.pose is not None:  # lost track: search afresh
+            pose = fit(fitter, ankle_x, ankle_y, None, ankle_slack_px=max(1.0, 0.025 * stand_h))
         if pose.cost > MAX_FIT_COST:
             return no("pose unclear", facing)
         upright = pose.hip_angle_deg > 168.0 and pose.knee_flexion_deg < 10.0
-        if CALIBRATE_DEPTHS and self._upright and upright and y_seen >= y1 and hgt >= 0.95 * stand_h:
-            self._calibrate_depths(sub_n, has, pose, feet_y)
+        if tr.pose is not None:
+            v = (
+                pose.shin_deg - tr.pose.shin_deg,
+                pose.thigh_deg - tr.pose.thigh_deg,
+                pose.trunk_deg - tr.pose.trunk_deg,
+            )
+            tr.velocity = tuple(0.5 * a + 0.5 * b for a, b in zip(tr.velocity, v, strict=True))
         tr.pose = pose
         tr.fits += 1
-        angle = min(180.0, pose.hip_angle_deg)
+        moving = max(abs(v) for v in tr.velocity)
+        if self._upright and upright and moving < 1.0 and y_seen >= y1:
+            # standing tall (what the calibration asks for): this person's reading there
+            k_s = 0.2 if tr.standing_n < 10 else 0.03
+            tr.standing_reading_deg += k_s * (pose.hip_angle_deg - tr.standing_reading_deg)
+            tr.standing_n += 1
+        corr = 0.0
+        if tr.standing_n >= 5:
+            off = STANDING_REF_DEG - tr.standing_reading_deg
+            corr = min(MAX_CORRECTION_DEG, max(-MAX_CORRECTION_DEG, off))
+        angle = min(180.0, pose.hip_angle_deg + corr)
         confidence = float(max(0.0, min(1.0, 1.4 - pose.cost)))
         if angle < 30.0:
             return no("pose not a hip hinge", facing)
