@@ -80,7 +80,7 @@ def long_run(minutes: float, fps: float = 15.0) -> tuple[float, float, int]:
         if i == int(30 * fps):
             first = rss_mb()
     last = rss_mb()
-    return first, last, app.reps_today
+    return first, last, app.sessions.member_reps_since_start
 
 
 def main() -> int:

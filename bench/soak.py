@@ -153,7 +153,6 @@ def main() -> int:
         content_path=None if args.bare or "content" in args.without else content,
         replog=None if args.bare or "replog" in args.without else replog,
         metrics=None if args.bare or "metrics" in args.without else TextfileWriter(tmp / "crux_kiosk.prom"),
-        settle_s=2.0,
     )
     frame_ms = np.zeros(int(seconds * FPS) + 16)  # allocated up front: the soak's own memory stays flat
     n_frames = 0
@@ -168,7 +167,7 @@ def main() -> int:
 
     app.step = timed
     applied = rejected = 0
-    orig_changed = app._content_changed
+    orig_changed = app.content_changed
 
     def counted(ok):
         nonlocal applied, rejected
@@ -176,18 +175,18 @@ def main() -> int:
         rejected += not ok
         orig_changed(ok)
 
-    app._content_changed = counted
+    app.content_changed = counted
     trims: list[tuple[float, float, float]] = []  # (loop time, RSS before, RSS after) of the app's own trims
-    if app._malloc_trim is not None:
-        real_trim = app._malloc_trim
+    if app.heap.trim is not None:
+        real_trim = app.heap.trim
 
         def counted_trim(pad):
             before = rss_mb()
             out = real_trim(pad)
-            trims.append((app._trimmed_t, before, rss_mb()))
+            trims.append((app.heap.trimmed_t, before, rss_mb()))
             return out
 
-        app._malloc_trim = counted_trim
+        app.heap.trim = counted_trim
     wall0 = time.perf_counter()
     rc = app.run(seconds=seconds, script=buttons(seconds))
     wall = time.perf_counter() - wall0

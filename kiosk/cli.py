@@ -1,4 +1,5 @@
-"""Command line: `kiosk replay CLIP.npz [--json]`, `kiosk demo`, `kiosk --version`.
+"""Command line: the parser and dispatch (`kiosk run | replay | demo | selftest | config | content |
+preview | stats`); each command's work lives in its own module.
 
 Errors print one line on stderr and exit 2; set KIOSK_DEBUG=1 to see the traceback instead.
 """
@@ -192,122 +193,9 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import logging
-    from pathlib import Path
+    from kiosk.app import wiring
 
-    from kiosk.app import App, load_script
-    from kiosk.config import load_config
-    from kiosk.content.live import SHOWING_NAME
-    from kiosk.core.buttons import ButtonTiming
-    from kiosk.errors import HardwareUnavailable
-    from kiosk.hw.camera import open_camera
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    log = logging.getLogger("kiosk")
-    try:
-        w, h = (int(v) for v in args.window.lower().split("x"))
-    except ValueError as e:
-        raise ConfigError(f"--window {args.window!r} is not WxH, e.g. 1280x720") from e
-    if args.headless and args.seconds is None and args.script is None:
-        raise ConfigError("--headless needs --seconds N or --script FILE (it would run forever)")
-    content_path = args.content
-    script = load_script(args.script) if args.script else None
-    cfg = load_config(args.config)
-    notices = []
-    if on_raspberry_pi() and os.environ.get("GPIOZERO_PIN_FACTORY", "").lower() == "mock":
-        notices.append(
-            "GPIOZERO_PIN_FACTORY=mock on a Raspberry Pi: the buttons and LED bar do nothing - unset it"
-        )
-    buttons = ledbar = None
-    if args.buttons == "gpio":
-        from kiosk.hw.buttons import GpioButtons
-
-        try:
-            buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
-        except HardwareUnavailable as e:  # loudly, and the keyboard keeps working
-            notices.append(f"{e} (the keyboard still works)")
-    if args.ledbar == "gpio":
-        from kiosk.hw.ledbar import GpioLedBar
-
-        try:
-            ledbar = GpioLedBar(
-                cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"]
-            )
-        except HardwareUnavailable as e:
-            notices.append(f"{e} (the bar is drawn on screen instead)")
-    try:
-        camera = open_camera(args.camera)
-    except HardwareUnavailable as e:
-        if args.camera != "pi":
-            raise
-        # no picamera2 module (a Debian without the Raspberry Pi archive, `install.sh --no-camera`):
-        # like a missing camera, the kiosk runs on with the camera resting - not a restart loop
-        from kiosk.hw.camera import RestingCamera
-
-        camera = RestingCamera(str(e))
-        notices.append(f"camera resting: {e}")
-    for n in notices:
-        log.error("%s", n)
-    replog = _open_replog(args.db, log)
-    metrics = None
-    if cfg["metrics.textfile"]:
-        from kiosk.metrics import TextfileWriter
-
-        metrics = TextfileWriter(cfg["metrics.textfile"], interval_s=cfg["metrics.interval_s"])
-    notifier = None
-    try:
-        from kiosk.notify import Notifier
-
-        notifier = Notifier()
-    except ImportError:  # pragma: no cover - the module ships with the package
-        pass
-    state_dir = os.environ.get("STATE_DIRECTORY")  # systemd's StateDirectory= (/var/lib/crux-kiosk)
-    app = App(
-        content_path=content_path,
-        last_good_dir=Path(state_dir) / "last-good-content" if state_dir else None,
-        camera=camera,
-        buttons=buttons,
-        ledbar=ledbar,
-        size=(w, h),
-        fullscreen=args.fullscreen,
-        headless=args.headless,
-        record=args.record,
-        fps=args.fps,
-        notifier=notifier,
-        # systemd's RuntimeDirectory=: what is on screen, for `kiosk content diff` over SSH
-        showing_path=Path(os.environ["RUNTIME_DIRECTORY"]) / SHOWING_NAME
-        if os.environ.get("RUNTIME_DIRECTORY")
-        else None,
-        idle_s=cfg["timing.idle_s"],
-        button_timing=ButtonTiming(hold_s=cfg["buttons.hold_s"], long_hold_s=cfg["buttons.long_hold_s"]),
-        replog=replog,
-        metrics=metrics,
-    )
-    if notices:
-        from dataclasses import replace
-
-        app.state = replace(app.state, notice=notices[-1])
-    try:
-        return app.run(seconds=args.seconds, script=script)
-    finally:
-        for dev in (buttons, ledbar, camera):
-            if dev is not None:
-                dev.close()
-
-
-def _open_replog(db: str | None, log):
-    """The rep log, or None ('off', or it cannot be opened: said loudly, the kiosk runs on)."""
-    from kiosk.replog import RepLog, RepLogError, default_path
-
-    if db == "off":
-        return None
-    try:
-        r = RepLog(db or default_path())
-    except RepLogError as e:
-        log.error("%s", e)
-        return None
-    log.info("rep log: %s", r.path)
-    return r
+    return wiring.run(args)
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -330,14 +218,6 @@ def _stats(args: argparse.Namespace) -> int:
         if args.png:
             print(f"chart: {args.png}")
     return 0
-
-
-def on_raspberry_pi() -> bool:
-    try:
-        with open("/proc/device-tree/model", "rb") as f:
-            return b"Raspberry Pi" in f.read()
-    except OSError:
-        return False
 
 
 def _config(args: argparse.Namespace) -> int:

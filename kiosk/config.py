@@ -29,8 +29,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     ),
     "ledbar.pwm": (True, "dim segments with PWM where the pins allow"),
     "ledbar.active_high": (True, "true: a pin drives the LED's anode through its resistor"),
-    "camera.fps": (30, "camera frames per second (15..30)"),
-    "display.fullscreen": (True, "fill the display at its native size"),
+    "camera.fps": (30, "Pi camera frames per second (15..30; `kiosk run --camera pi`)"),
     "timing.idle_s": (45.0, "nobody in view and no button for this long: back to the attract screen"),
     "metrics.textfile": (
         "",

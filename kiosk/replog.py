@@ -179,6 +179,11 @@ class RepLog:
                 " without it"
             ) from e
 
+    @property
+    def waiting(self) -> int:
+        """Writes kept in memory while the database cannot take them."""
+        return len(self._pending)
+
     # -- writing ----------------------------------------------------------------------------------
     def start_session(self, source: str, target_reps: int | None) -> None:
         if source not in SOURCES:

@@ -166,12 +166,13 @@ def check_disk(path: str = "/", *, min_free_mb: float = 200.0) -> Check:
     )
 
 
-def check_service(unit: str = "crux-kiosk") -> Check:
-    if shutil.which("systemctl") is None:
+def check_service(unit: str = "crux-kiosk", *, run=subprocess.run, which=shutil.which) -> Check:
+    """`run` and `which` are subprocess.run and shutil.which (tests pass stand-ins)."""
+    if which("systemctl") is None:
         return Check("service", True, "no systemd here (desktop): not installed as a service")
-    r = subprocess.run(["systemctl", "is-active", unit], capture_output=True, text=True, check=False)
+    r = run(["systemctl", "is-active", unit], capture_output=True, text=True, check=False)
     state = r.stdout.strip() or "unknown"
-    enabled = subprocess.run(["systemctl", "is-enabled", unit], capture_output=True, text=True, check=False)
+    enabled = run(["systemctl", "is-enabled", unit], capture_output=True, text=True, check=False)
     en = enabled.stdout.strip() or "not installed"
     ok = en in ("enabled", "not installed", "") or state == "active"
     detail = f"{unit} is {state}, {en}"

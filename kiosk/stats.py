@@ -93,10 +93,7 @@ def format_text(s: dict) -> str:
 
 def render_png(s: dict, path: str | Path, size: tuple[int, int] = (1200, 700)) -> None:
     """Reps per day (members; demo reps stacked in grey) and reps by hour, drawn with pygame."""
-    import os
-
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    import pygame
+    import pygame  # (a Surface and a PNG: no display is opened)
 
     pygame.font.init()
     w, h = size

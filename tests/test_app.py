@@ -7,6 +7,7 @@ import pytest
 from kiosk.app import App, load_script
 from kiosk.cli import main
 from kiosk.errors import ConfigError
+from kiosk.hw.camera import SimCamera
 
 SCRIPT = """\
 # attract -> the 5 steps -> train; the synthetic person walks in and does 5 reps
@@ -81,25 +82,20 @@ def test_cli_run_errors_are_one_line(tmp_path, capsys):
     assert "WxH" in capsys.readouterr().err
 
 
-class FlakyCamera:
+class FlakyCamera(SimCamera):
     """The synthetic camera, except that frames 30..44 raise (a per-frame failure)."""
 
     name = "flaky"
 
     def __init__(self):
-        from kiosk.hw.camera import SimCamera
-
-        self.inner = SimCamera()
+        super().__init__()
         self.calls = 0
 
     def read(self, t):
         self.calls += 1
         if 30 <= self.calls < 45:
             raise ValueError("frame buffer corrupt")
-        return self.inner.read(t)
-
-    def close(self):
-        pass
+        return super().read(t)
 
 
 def test_a_per_frame_error_shows_back_in_a_moment_and_recovers(tmp_path, caplog):
@@ -119,9 +115,27 @@ def test_a_per_frame_error_shows_back_in_a_moment_and_recovers(tmp_path, caplog)
     assert any("frame failed" in r.message for r in caplog.records)
 
 
-def test_cli_run_with_gpio_buttons_and_led_bar_on_mock_pins(capsys):
+def test_cli_run_with_gpio_buttons_and_led_bar_on_mock_pins(monkeypatch, caplog):
     # conftest selects gpiozero's mock pin factory, as on a desktop or CI
-    assert main(["run", "--headless", "--seconds", "2", "--buttons", "gpio", "--ledbar", "gpio"]) == 0
+    from kiosk.app import wiring
+    from kiosk.hw.buttons import GpioButtons
+    from kiosk.hw.ledbar import GpioLedBar
+
+    made = {}
+
+    class Spy(wiring.App):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            made["app"] = self
+
+    monkeypatch.setattr(wiring, "App", Spy)
+    args = ["run", "--headless", "--seconds", "2", "--buttons", "gpio", "--ledbar", "gpio", "--db", "off"]
+    assert main(args) == 0
+    app = made["app"]
+    # the pins were opened and used: no stand-in, and no device that could not be opened
+    assert isinstance(app.buttons, GpioButtons) and isinstance(app.ledbar, GpioLedBar)
+    assert not app.show_bar and app.ledbar._bar.closed  # closed when the run ended
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
 
 
 def test_reload_keeps_the_last_good_content_on_a_bad_edit(tmp_path):
@@ -145,15 +159,14 @@ def test_reload_keeps_the_last_good_content_on_a_bad_edit(tmp_path):
     assert app.content.phone == "604-555-0100" and app.state.set_target == 6
 
 
-class StopAfter:
+class StopAfter(SimCamera):
     """A camera that sends this process SIGTERM after a few frames, like `systemctl stop`."""
 
     name = "stopper"
 
     def __init__(self, frames):
-        from kiosk.hw.camera import SimCamera
-
-        self.inner, self.left = SimCamera(), frames
+        super().__init__()
+        self.left = frames
 
     def read(self, t):
         import os
@@ -162,10 +175,7 @@ class StopAfter:
         self.left -= 1
         if self.left == 0:
             os.kill(os.getpid(), signal.SIGTERM)
-        return self.inner.read(t)
-
-    def close(self):
-        pass
+        return super().read(t)
 
 
 def test_sigterm_ends_the_loop_cleanly_with_the_bar_off():
@@ -195,23 +205,16 @@ def test_a_resting_camera_keeps_the_kiosk_running_and_says_so():
 
     MUTED = load_content().theme.muted
 
-    class Resting:
-        name, state, last_error = "pi", "resting", "no camera found"
-
-        def read(self, _t):
-            return None
-
-        def close(self):
-            pass
+    from kiosk.hw.camera import RestingCamera
 
     pygame.display.init()
-    app = App(headless=True, camera=Resting(), fps=15)
+    app = App(headless=True, camera=RestingCamera("no camera found"), fps=15)
     app.state = modes.State(mode=modes.Mode.TRAIN)
     screen = pygame.Surface((800, 480))
     for i in range(10):
         app.step(i / 15, [], screen, Renderer())
     assert app.state.mode == modes.Mode.TRAIN and not app.state.fault
-    frame = app._frame(1.0, None, ())
+    frame = app.screen_frame(1.0, None, ())
     assert frame.camera_resting
     img = pygame.surfarray.array3d(screen)
     assert np.any(np.all(np.abs(img.astype(int) - MUTED) < 10, axis=-1))  # the quiet "camera resting" text
@@ -259,7 +262,7 @@ def test_exposure_is_locked_once_the_empty_room_is_learnt():
     assert cam.locks == 0
     for i in range(int(2.5 * 15), 12 * 15):  # then someone walks in and stays
         app.step(i / 15, [], screen, renderer)
-    assert cam.locks == 1 and app.exposure_locked
+    assert cam.locks == 1 and app.feed.exposure_locked
 
 
 def test_loops_without_a_new_camera_frame_keep_showing_the_last_result():
@@ -288,7 +291,7 @@ def test_loops_without_a_new_camera_frame_keep_showing_the_last_result():
     for i in range(12 * 30):
         app.step(i / 30, [], screen, renderer)
         if i > 10 * 30:  # the synthetic person is on the mark by now
-            seen.append(app._frame(i / 30, app.last, ()).live_present)
+            seen.append(app.screen_frame(i / 30, app.feed.last, ()).live_present)
     assert all(seen)  # no flicker to "step onto the mark" on loops without a frame
 
 
@@ -307,16 +310,10 @@ def test_someone_who_arrives_during_the_trainer_demo_and_leaves_is_not_left_as_a
     camera = SimCamera(replace(demo_scene(), timeline=tuple(seq)))
     script = tmp_path / "s.txt"
     script.write_text("2 green hold 2.5\n20 yellow hold 2.5\n")  # trainer demo, then home
-    app = App(headless=True, camera=camera, fps=10)
-    modes_seen = []
-    orig = app._enter_mode
-
-    def enter(mode, t, *a, **kw):
-        modes_seen.append((round(t), mode.value))
-        return orig(mode, t, *a, **kw)
-
-    app._enter_mode = enter
+    app = App(headless=True, camera=camera, fps=10, record=tmp_path / "rec")
     assert app.run(seconds=90.0, script=load_script(script)) == 0
+    events = [json.loads(line) for line in (tmp_path / "rec" / "events.jsonl").read_text().splitlines()]
+    modes_seen = [(round(e["t"]), e["mode"]) for e in events if e["type"] == "mode"]
     assert [m for _t, m in modes_seen][:5] == ["attract", "train", "attract", "train", "attract"]
     t_back = modes_seen[4][0]
     assert 70 <= t_back <= 85  # the member left at about 31 s; 45 s of nobody: home

@@ -45,7 +45,7 @@ def test_staff_override(tmp_path):
         ('[ledbar]\npins = ["GPIO5"]\n', "needs 4 to 12"),
         ('[buttons]\ngren = "GPIO5"\n', "gren is not a setting - known: buttons.green"),
         ("[camera]\nfps = 60\n", "use 15 to 30"),
-        ('[display]\nfullscreen = "yes"\n', "should be bool"),
+        ('[buttons]\npull_up = "yes"\n', "should be bool"),
         ("buttons = 3\n", "must be a [table]"),
         ('[buttons\ngreen = "GPIO5"\n', "not valid TOML"),
     ],

@@ -12,6 +12,7 @@ import time
 import pygame
 
 from kiosk.app import App
+from kiosk.app.settings import LoopTiming
 from kiosk.core.modes import Mode
 
 
@@ -78,7 +79,8 @@ def test_no_display_at_start_keeps_bar_and_buttons_alive_and_comes_up_when_the_s
     monkeypatch.setattr(pygame.display, "init", init)
     pygame.display.quit()
     bar, buttons, notifier = Bar(), Buttons(), Notifier()
-    app = App(ledbar=bar, buttons=buttons, notifier=notifier, display_retry_s=(0.1, 0.2), fps=60)
+    timing = LoopTiming(display_retry_s=(0.1, 0.2))
+    app = App(ledbar=bar, buttons=buttons, notifier=notifier, timing=timing, fps=60)
     with caplog.at_level(logging.INFO):
         assert app.run(seconds=1.2) == 0
     # said once, not once per try
@@ -104,7 +106,7 @@ def test_a_display_that_never_comes_is_no_crash(monkeypatch, caplog):
 
     monkeypatch.setattr(pygame.display, "init", init)
     bar = Bar()
-    app = App(ledbar=bar, display_retry_s=(0.05, 0.1))
+    app = App(ledbar=bar, timing=LoopTiming(display_retry_s=(0.05, 0.1)))
     with caplog.at_level(logging.INFO):
         assert app.run(seconds=0.5) == 0
     assert sum("no display" in r.getMessage() for r in caplog.records) == 1
@@ -120,14 +122,14 @@ def test_without_the_picamera2_module_the_camera_rests_and_the_staff_overlay_say
 
     monkeypatch.setitem(sys.modules, "picamera2", None)  # `import picamera2` raises ImportError
     made = {}
-    import kiosk.app  # cli imports App inside _run: patch it where it comes from
+    from kiosk.app import wiring  # where `kiosk run` makes its App
 
-    class Spy(kiosk.app.App):
+    class Spy(wiring.App):
         def __init__(self, **kw):
             super().__init__(**kw)
             made["app"] = self
 
-    monkeypatch.setattr(kiosk.app, "App", Spy)
+    monkeypatch.setattr(wiring, "App", Spy)
     with caplog.at_level(logging.INFO):
         rc = cli.main(["run", "--headless", "--seconds", "1", "--camera", "pi", "--db", "off"])
     assert rc == 0
@@ -137,9 +139,9 @@ def test_without_the_picamera2_module_the_camera_rests_and_the_staff_overlay_say
         " python3-picamera2 (not pip), and create the venv with --system-site-packages"
     ]
     app = made["app"]
-    assert app.camera.state == "resting" and app.camera.read(1.0) is None
+    assert app.feed.camera.state == "resting" and app.feed.camera.read(1.0) is None
     app.state = replace(app.state, overlay=True)
-    frame = app._frame(1.0, None, ())
+    frame = app.screen_frame(1.0, None, ())
     assert frame.camera_resting
     cam_line = next(line for line in frame.staff_lines if "camera:" in line)
     assert "pi resting picamera2 is not installed" in cam_line

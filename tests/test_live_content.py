@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import App
+from kiosk.app.settings import LoopTiming
 from kiosk.content import DEFAULT_PATH
 from kiosk.content.live import ContentWatcher, LiveContent
 from kiosk.errors import ContentError
@@ -39,13 +40,14 @@ def test_watcher_waits_for_the_files_to_settle(tmp_path):
     assert w.poll(13.1) is True and w.poll(20.0) is False
 
 
-class Editor:
+class Editor(SimCamera):
     """A camera that edits the content directory at given times while the kiosk runs, and records
     what the kiosk shows at every frame."""
 
     name = "editor"
 
     def __init__(self, directory: Path, edits: list[tuple[float, bytes]]):
+        super().__init__()
         self.inner, self.dir, self.edits = SimCamera(), directory, sorted(edits)
         self.app: App | None = None
         self.seen: list[tuple[float, str, int, bool, str]] = []
@@ -54,11 +56,8 @@ class Editor:
         while self.edits and self.edits[0][0] <= t:
             (self.dir / "content.toml").write_bytes(self.edits.pop(0)[1])
         a = self.app
-        self.seen.append((t, a.content.phone, a.state.reps, a.live_content.valid, a.state.mode.value))
+        self.seen.append((t, a.content.phone, a.state.reps, a.kiosk.live_content.valid, a.state.mode.value))
         return self.inner.read(t)
-
-    def close(self):
-        pass
 
 
 def test_edits_go_live_on_a_running_loop_and_a_set_keeps_its_count(tmp_path, caplog):
@@ -79,7 +78,7 @@ def test_edits_go_live_on_a_running_loop_and_a_set_keeps_its_count(tmp_path, cap
     )
     script = tmp_path / "go.txt"
     script.write_text("".join(f"{t} green\n" for t in (1, 2, 3, 4, 5, 6)))  # attract -> 5 steps -> train
-    app = App(headless=True, camera=cam, content_path=d, fps=15, settle_s=1.0)
+    app = App(headless=True, camera=cam, content_path=d, fps=15, timing=LoopTiming(settle_s=1.0))
     cam.app = app
     from kiosk.app import load_script
 
@@ -120,7 +119,7 @@ def test_staff_overlay_marks_a_rejected_edit(tmp_path):
     from dataclasses import replace
 
     app.state = replace(app.state, overlay=True)
-    lines = app._frame(0.0, None, ()).staff_lines
+    lines = app.screen_frame(0.0, None, ()).staff_lines
     assert any(line.startswith("! content edit REJECTED (2 problems)") for line in lines)
     assert app.content.phone == "778-985-7700"
     import pygame
@@ -128,7 +127,7 @@ def test_staff_overlay_marks_a_rejected_edit(tmp_path):
     from kiosk.ui.screens import WARN, Renderer
 
     surf = pygame.Surface((1280, 720))
-    Renderer().render(surf, app._frame(0.0, None, ()))
+    Renderer().render(surf, app.screen_frame(0.0, None, ()))
     px = pygame.surfarray.array3d(surf)
     red = (px[..., 0] == WARN[0]) & (px[..., 1] == WARN[1]) & (px[..., 2] == WARN[2])
     assert red[1000:1200, 20:80].sum() > 300  # the marker dot, top right of the overlay

@@ -5,19 +5,20 @@ from dataclasses import replace
 import pytest
 
 from kiosk.core.modes import (
-    CAMERA,
     DEMO_SET_REPS,
-    FLASH,
-    MODE,
-    NEW_SET,
     Button,
+    EnterMode,
     Fault,
+    Flash,
+    Log,
     Mode,
     ModeTiming,
+    NewSet,
     Presence,
     Recovered,
     Rep,
     State,
+    SwitchCamera,
     Tick,
     step,
     tempo_s,
@@ -51,7 +52,7 @@ def at(mode, **kw):
 def test_button_presses_move_between_modes(mode, button, expected):
     s, fx = step(at(mode), Button(button, P), 101.0)
     assert s.mode == expected
-    assert (MODE, expected) in fx
+    assert EnterMode(expected) in fx
     assert s.since == 101.0 and s.last_input == 101.0
 
 
@@ -61,7 +62,7 @@ def test_learn_pages_forward_and_back_then_train():
         s, fx = step(s, Button("green", P), 101.0 + page)
         assert s.mode == Mode.LEARN and s.step == page and fx == []
     s, fx = step(s, Button("green", P), 110.0)
-    assert s.mode == Mode.TRAIN and (NEW_SET,) in fx
+    assert s.mode == Mode.TRAIN and NewSet(demo=False) in fx
     s = at(Mode.LEARN, step=2)
     s, _ = step(s, Button("yellow", P), 101.0)
     assert s.step == 1
@@ -74,7 +75,7 @@ def test_learn_pages_forward_and_back_then_train():
 def test_green_hold_starts_the_trainer_demo_from_anywhere(mode):
     s, fx = step(at(mode), Button("green", "hold"), 101.0)
     assert s.mode == Mode.TRAIN and s.demo
-    assert (CAMERA, "demo") in fx and (NEW_SET,) in fx
+    assert SwitchCamera(demo=True) in fx and NewSet(demo=True) in fx
 
 
 @pytest.mark.parametrize("mode", list(Mode))
@@ -91,16 +92,16 @@ def test_stuck_button_is_a_notice_not_an_action():
     s, fx = step(at(Mode.TRAIN), Button("green", "stuck"), 101.0)
     assert s.mode == Mode.TRAIN
     assert "GREEN" in s.notice and "jammed" in s.notice
-    assert fx and fx[0][0] == "log"
+    assert fx == [Log(s.notice)]
 
 
 def test_a_set_counts_reps_flashes_and_ends_in_summary_then_call_then_attract():
     s = at(Mode.TRAIN, set_target=3, present=True)
-    s, fx = step(s, Rep(1, 110.0, 2.0), 102.0)
-    assert s.reps == 1 and (FLASH, "rep") in fx
-    s, fx = step(s, Rep(2, 100.0, 2.4), 105.0)
-    s, fx = step(s, Rep(3, 105.0, 2.2), 108.0)
-    assert s.mode == Mode.SUMMARY and (FLASH, "set") in fx
+    s, fx = step(s, Rep(110.0, 2.0), 102.0)
+    assert s.reps == 1 and Flash("rep") in fx
+    s, fx = step(s, Rep(100.0, 2.4), 105.0)
+    s, fx = step(s, Rep(105.0, 2.2), 108.0)
+    assert s.mode == Mode.SUMMARY and Flash("set") in fx
     assert s.best_deg == 100.0 and tempo_s(s) == pytest.approx(2.2)
     s, _ = step(s, Tick(), 108.0 + T.summary_s - 0.1)
     assert s.mode == Mode.SUMMARY
@@ -112,18 +113,18 @@ def test_a_set_counts_reps_flashes_and_ends_in_summary_then_call_then_attract():
 
 def test_reps_outside_train_are_ignored():
     for mode in (Mode.ATTRACT, Mode.LEARN, Mode.SUMMARY, Mode.CALL):
-        s, fx = step(at(mode), Rep(1, 100.0, 2.0), 101.0)
+        s, fx = step(at(mode), Rep(100.0, 2.0), 101.0)
         assert s.mode == mode and s.reps == 0 and fx == []
 
 
 def test_demo_set_is_its_own_length_and_returns_to_the_live_camera_at_attract():
     s, _ = step(at(Mode.ATTRACT), Button("green", "hold"), 101.0)
     for k in range(1, DEMO_SET_REPS + 1):
-        s, fx = step(s, Rep(k, 100.0, 2.0), 101.0 + 3 * k)
+        s, fx = step(s, Rep(100.0, 2.0), 101.0 + 3 * k)
     assert s.mode == Mode.SUMMARY
     s, _ = step(s, Tick(), 200.0)  # -> call
     s, fx = step(s, Tick(), 300.0)  # -> attract
-    assert s.mode == Mode.ATTRACT and not s.demo and (CAMERA, "live") in fx
+    assert s.mode == Mode.ATTRACT and not s.demo and SwitchCamera(demo=False) in fx
 
 
 @pytest.mark.parametrize("mode", [Mode.LEARN, Mode.TRAIN])
@@ -144,7 +145,7 @@ def test_someone_stepping_onto_the_mark_in_attract_starts_training():
     s, _ = step(s, Tick(), 101.0 + T.arrive_s - 0.1)
     assert s.mode == Mode.ATTRACT
     s, fx = step(s, Tick(), 101.0 + T.arrive_s)
-    assert s.mode == Mode.TRAIN and not s.demo and (NEW_SET,) in fx
+    assert s.mode == Mode.TRAIN and not s.demo and NewSet(demo=False) in fx
 
 
 def test_attract_cards_rotate_with_time():
@@ -163,30 +164,62 @@ def test_fault_shows_back_in_a_moment_and_recovers_without_losing_the_set():
         s.fault
         and s.mode == Mode.TRAIN
         and s.reps == 4
-        and fx == [("log", "camera frame failed: ValueError")]
+        and fx == [Log("camera frame failed: ValueError")]
     )
     s, _ = step(s, Recovered(), 102.0)
     assert not s.fault and s.reps == 4
 
 
+def valid(before: State, s: State, fx: list, t: float) -> None:
+    """What holds after any event: a mode change is announced and timed, and only then; the demo never
+    survives into Attract or Learn; every effect is one of the machine's."""
+    changed = s.mode != before.mode
+    assert (EnterMode(s.mode) in fx) == changed
+    assert s.since == t or not changed  # (re-entering the same mode, e.g. a fresh set, restarts it too)
+    assert not (s.demo and s.mode in (Mode.ATTRACT, Mode.LEARN))
+    assert 0 <= s.step < s.n_steps and 0 <= s.card < s.n_cards
+    assert all(isinstance(e, EnterMode | SwitchCamera | NewSet | Flash | Log) for e in fx)
+
+
+# (button, kind) -> where each mode goes; None: stays
+WHERE = {
+    ("green", "press"): dict(attract="learn", learn=None, train="summary", summary="train", call="train"),
+    ("yellow", "press"): dict(attract="learn", learn=None, train="learn", summary="learn", call="learn"),
+    ("blue", "press"): {m.value: ("attract" if m == Mode.CALL else "call") for m in Mode},
+    ("green", "hold"): {m.value: "train" for m in Mode},
+    ("yellow", "hold"): {m.value: "attract" for m in Mode},
+}
+
+
 @pytest.mark.parametrize("mode", list(Mode))
 @pytest.mark.parametrize("button", ["green", "yellow", "blue"])
 @pytest.mark.parametrize("kind", ["press", "hold", "long_hold", "stuck"])
-def test_every_button_gesture_in_every_mode_lands_in_a_valid_state(mode, button, kind):
-    s, fx = step(at(mode, present=True, reps=2), Button(button, kind), 101.0)
-    assert isinstance(s.mode, Mode)
-    assert all(isinstance(e, tuple) and e for e in fx)
-    if (MODE, s.mode) in fx:
-        assert s.since == 101.0
+def test_every_button_gesture_in_every_mode_lands_where_the_table_says(mode, button, kind):
+    before = at(mode, present=True, reps=2, step=1)
+    s, fx = step(before, Button(button, kind), 101.0)
+    valid(before, s, fx, 101.0)
+    expected = WHERE.get((button, kind), {}).get(mode.value)
+    assert s.mode.value == (expected or mode.value)
+    assert s.last_input == 101.0
     if kind == "stuck":
-        assert s.mode == mode and s.notice
+        assert s.notice.startswith(button.upper()) and fx == [Log(s.notice)]
+    if (button, kind) == ("blue", "long_hold"):
+        assert s.overlay and fx == []
 
 
 @pytest.mark.parametrize("mode", list(Mode))
 @pytest.mark.parametrize(
-    "event", [Presence(True), Presence(False), Tick(), Rep(1, 100.0, 2.0), Fault("x"), Recovered()]
+    "event", [Presence(True), Presence(False), Tick(), Rep(100.0, 2.0), Fault("x"), Recovered()]
 )
 def test_every_camera_and_time_event_in_every_mode_is_handled(mode, event):
-    s, _fx = step(at(mode), event, 101.0)
-    assert isinstance(s.mode, Mode)
-    assert s.mode in (mode, Mode.ATTRACT, Mode.SUMMARY, Mode.TRAIN)
+    before = at(mode, reps=2, fault=isinstance(event, Recovered))
+    s, fx = step(before, event, 101.0)  # 1 s into the mode: no timeout is due
+    valid(before, s, fx, 101.0)
+    if isinstance(event, Rep):
+        assert s.reps == (3 if mode == Mode.TRAIN else 2)
+        assert fx == ([Flash("rep")] if mode == Mode.TRAIN else [])
+    else:
+        assert s.mode == mode and s.reps == 2
+    if isinstance(event, Presence):
+        assert s.present == event.present
+    assert s.fault == isinstance(event, Fault)

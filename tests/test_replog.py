@@ -346,7 +346,7 @@ def test_the_kiosk_runs_on_through_a_read_only_rep_log_and_says_so(tmp_path, cap
     assert app.state.reps >= 3  # counting went on
     assert len([x for x in caplog.records if "cannot write" in x.getMessage()]) == 1  # said once
     app.state = replace(app.state, overlay=True)
-    lines = app._frame(0.0, None, ()).staff_lines
+    lines = app.screen_frame(0.0, None, ()).staff_lines
     assert any(
         line.startswith("! rep log NOT WRITING (attempt to write a readonly database)") for line in lines
     )

@@ -65,9 +65,22 @@ def test_train_shows_the_live_silhouette_when_seen(renderer, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_call_screen_has_two_qr_codes(renderer, size):
     img = draw(renderer, size, State(mode=Mode.CALL))
-    white = np.all(img > 240, axis=-1)
-    black = np.all(img < 15, axis=-1)
-    assert white.mean() > 0.03 and black.mean() > 0.02  # QR modules
+    w, h = size
+    above_buttons = img[: int(h * 0.8)]
+    black = np.all(above_buttons < 15, axis=-1)  # only QR modules are black (the buttons' text is below)
+    cols = black.any(axis=0).astype(int)
+    # runs of columns with modules, apart by more than a QR code's quiet zone: one run per code
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], cols, [0]])))
+    runs = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    gap = 0.02 * w
+    codes = [runs[0]]
+    for a, b in runs[1:]:
+        if a - codes[-1][1] > gap:
+            codes.append((a, b))
+        else:
+            codes[-1] = (codes[-1][0], b)
+    assert len(codes) == 2
+    assert all(b - a > 0.08 * w for a, b in codes)  # each a code's width, not a stray pixel
 
 
 def test_qr_code_encodes_the_phone_number(renderer):
@@ -97,8 +110,14 @@ def test_simulator_draws_the_led_bar_on_screen(renderer):
 
 
 def test_fault_screen_is_calm(renderer):
-    img = draw(renderer, (800, 480), State(mode=Mode.TRAIN, fault=True))
-    assert share(img, SEEN, tol=10) == 0.0  # no live view, just the message and the buttons
+    mask = np.zeros((240, 320), bool)
+    mask[40:220, 150:180] = True
+    seen = dict(live_present=True, live_mask=mask, live_depth=0.5, live_angle_deg=140.0)
+    training = draw(renderer, (800, 480), State(mode=Mode.TRAIN), **seen)
+    fault = draw(renderer, (800, 480), State(mode=Mode.TRAIN, fault=True), **seen)
+    assert share(training, SEEN, tol=10) > 0.01  # the same frame without the fault shows the person
+    assert share(fault, SEEN, tol=10) == 0.0  # no live view, just the message and the buttons
+    assert share(fault, ACCENT, tol=20) < share(training, ACCENT, tol=20)  # no dial, no depth meter
 
 
 def _fds_on(path: str) -> int:

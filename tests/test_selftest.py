@@ -95,8 +95,32 @@ def test_camera_without_frames_says_what_to_check():
 def test_disk_and_service_lines():
     assert st.check_disk("/", min_free_mb=0).ok
     assert not st.check_disk("/", min_free_mb=1e12).ok
-    c = st.check_service("crux-kiosk-not-a-real-unit")
-    assert c.line().startswith(("OK", "FAIL"))
+
+
+@pytest.mark.parametrize(
+    "active, enabled, ok, says",
+    [
+        ("active", "enabled", True, "crux-kiosk is active, enabled"),
+        ("inactive", "disabled", False, "enable it: sudo systemctl enable crux-kiosk"),
+        ("inactive", "", True, "crux-kiosk is inactive, not installed"),  # no unit file: a desktop install
+        ("failed", "enabled", True, "crux-kiosk is failed, enabled"),  # enabled: systemd restarts it
+    ],
+)
+def test_service_line_says_how_the_unit_is(active, enabled, ok, says):
+    import subprocess
+
+    answers = {"is-active": active, "is-enabled": enabled}
+
+    def systemctl(cmd, **_kw):
+        return subprocess.CompletedProcess(cmd, 0, stdout=answers[cmd[1]] + "\n", stderr="")
+
+    c = st.check_service("crux-kiosk", run=systemctl, which=lambda _name: "/usr/bin/systemctl")
+    assert c.ok is ok and says in c.detail
+
+
+def test_no_systemd_is_no_failure():
+    c = st.check_service("crux-kiosk", which=lambda _name: None)
+    assert c.ok and "no systemd" in c.detail
 
 
 def test_display_check_names_the_packages_kmsdrm_needs(tmp_path):

@@ -1,8 +1,8 @@
 """The kiosk's one state machine: attract -> learn -> train -> summary -> call, and back.
 
 `step(state, event, t) -> (state, effects)` is pure: no clock, no I/O. Every transition is driven by a
-button gesture, the camera (presence, reps) or a timeout (`Tick`). Effects tell the app what to do on
-the outside (switch the camera to the demo figure, flash the LED bar, start a new set, ...).
+button gesture, the camera (presence, reps) or a timeout (`Tick`). Effects (dataclasses) tell the app
+what to do on the outside (switch the camera to the demo figure, flash the LED bar, start a new set, ...).
 
 Buttons (named on screen by colour, word and position, never colour alone):
   GREEN  press: start / next        hold 2 s: trainer demo (Train driven by the built-in figure)
@@ -76,7 +76,8 @@ class Presence:
 
 @dataclass(frozen=True)
 class Rep:
-    count: int
+    """A rep the counter finished; the set's count is kept here (State.reps), nowhere else."""
+
     angle_deg: float
     duration_s: float
 
@@ -98,35 +99,58 @@ class Recovered:
 
 Event = Button | Presence | Rep | Tick | Fault | Recovered
 
-# effects: small tuples the app acts on
-MODE = "mode"  # ("mode", Mode)
-CAMERA = "camera"  # ("camera", "demo" | "live")
-NEW_SET = "new_set"  # ("new_set",): reset the rep counter
-FLASH = "flash"  # ("flash", "rep" | "set")
-LOG = "log"  # ("log", message)
+# -- effects: what the app does on the outside -----------------------------------------------------
+@dataclass(frozen=True)
+class EnterMode:
+    mode: Mode
+
+
+@dataclass(frozen=True)
+class SwitchCamera:
+    demo: bool  # True: the built-in figure feeds the pipeline (trainer demo); False: the camera
+
+
+@dataclass(frozen=True)
+class NewSet:
+    demo: bool
+
+
+@dataclass(frozen=True)
+class Flash:
+    what: str  # "rep" | "set": the LED bar's flash
+
+
+@dataclass(frozen=True)
+class Log:
+    message: str
+
+
+Effect = EnterMode | SwitchCamera | NewSet | Flash | Log
 
 
 def _enter(s: State, mode: Mode, t: float, effects: list, **changes) -> State:
     if mode != s.mode:
-        effects.append((MODE, mode))
+        effects.append(EnterMode(mode))
     if s.demo and mode in (Mode.ATTRACT, Mode.LEARN) and not changes.get("demo", False):
         changes["demo"] = False
-        effects.append((CAMERA, "live"))
+        effects.append(SwitchCamera(demo=False))
     return replace(s, mode=mode, since=t, **changes)
 
 
 def _start_set(s: State, t: float, effects: list, *, demo: bool) -> State:
-    effects.append((NEW_SET,))
+    effects.append(NewSet(demo))
     if demo != s.demo:
-        effects.append((CAMERA, "demo" if demo else "live"))
+        effects.append(SwitchCamera(demo))
     return _enter(s, Mode.TRAIN, t, effects, demo=demo, reps=0, best_deg=None, rep_durations=())
 
 
-def step(s: State, ev: Event, t: float, timing: ModeTiming = ModeTiming()) -> tuple[State, list]:
+def step(
+    s: State, ev: Event, t: float, timing: ModeTiming = ModeTiming()
+) -> tuple[State, list[Effect]]:
     """Advance the machine by one event at monotonic time t (seconds)."""
-    fx: list = []
+    fx: list[Effect] = []
     if isinstance(ev, Fault):
-        return replace(s, fault=True, notice=ev.message), [(LOG, ev.message)]
+        return replace(s, fault=True, notice=ev.message), [Log(ev.message)]
     if isinstance(ev, Recovered):
         return replace(s, fault=False), []
     if isinstance(ev, Presence):
@@ -140,11 +164,11 @@ def step(s: State, ev: Event, t: float, timing: ModeTiming = ModeTiming()) -> tu
         if s.mode != Mode.TRAIN:
             return s, []
         best = ev.angle_deg if s.best_deg is None else min(s.best_deg, ev.angle_deg)
-        s = replace(s, reps=ev.count, best_deg=best, rep_durations=(*s.rep_durations, ev.duration_s))
-        if ev.count >= s.target_reps:
-            fx.append((FLASH, "set"))
+        s = replace(s, reps=s.reps + 1, best_deg=best, rep_durations=(*s.rep_durations, ev.duration_s))
+        if s.reps >= s.target_reps:
+            fx.append(Flash("set"))
             return _enter(s, Mode.SUMMARY, t, fx), fx
-        fx.append((FLASH, "rep"))
+        fx.append(Flash("rep"))
         return s, fx
     # Tick: rotations and timeouts
     return _tick(s, t, timing, fx)
@@ -157,7 +181,7 @@ def _button(s: State, ev: Button, t: float, timing: ModeTiming, fx: list) -> tup
             f"{b.upper()} button held down for a long time - check it is not jammed;"
             " it is ignored until released"
         )
-        return replace(s, notice=msg), [(LOG, msg)]
+        return replace(s, notice=msg), [Log(msg)]
     if kind == "long_hold":
         if b == "blue":
             return replace(s, overlay=not s.overlay), fx

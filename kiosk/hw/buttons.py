@@ -41,6 +41,15 @@ class _EdgeQueue:
             out.append(self._q.get_nowait())
         return out
 
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 class KeyboardButtons(_EdgeQueue):
     """Turns pygame key events into edges. Feed it every KEYDOWN/KEYUP event (main thread)."""
@@ -54,9 +63,6 @@ class KeyboardButtons(_EdgeQueue):
             return False
         self._q.put((button, down, self._clock() if t is None else t))
         return True
-
-    def close(self) -> None:
-        pass
 
 
 class GpioButtons(_EdgeQueue):

@@ -1,8 +1,8 @@
-"""Camera sources behind one interface: `read(t)` returns the newest frame (H x W uint8) or None.
+"""Camera sources behind one interface (`Camera`): `read(t)` returns the newest frame (H x W uint8)
+or None, and `state` / `last_error` say how the camera is.
 
 The app asks for a frame once per loop and never queues stale ones. The synthetic figure serves the
-trainer demo, tests and laptops; a recorded clip replays real footage; the Pi camera adapter comes with
-the Raspberry Pi issue.
+trainer demo, tests and laptops; a recorded clip replays real footage; the Pi camera is kiosk.hw.picam.
 """
 
 from __future__ import annotations
@@ -16,12 +16,36 @@ from kiosk.errors import HardwareUnavailable
 
 class Camera(Protocol):
     name: str
+    state: str  # "starting" | "live" | "resting" (no camera now: the kiosk runs on without one)
+    last_error: str  # why it rests, for the staff overlay; "" when live
 
     def read(self, t: float) -> np.ndarray | None: ...
+    def lock_exposure(self) -> None:
+        """Hold exposure and gain where they are (the empty room has been learnt)."""
+
     def close(self) -> None: ...
 
 
-class SimCamera:
+class _Simple:
+    """A source with no device behind it: nothing to lock, nothing to close (live unless it says)."""
+
+    state = "live"
+    last_error = ""
+
+    def lock_exposure(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class SimCamera(_Simple):
     """The built-in synthetic person, rendered for time t (loops over its scene)."""
 
     name = "sim"
@@ -41,11 +65,8 @@ class SimCamera:
             self._t0 = t
         return self.scene.render_at(t - self._t0)
 
-    def close(self) -> None:
-        pass
 
-
-class ClipCamera:
+class ClipCamera(_Simple):
     """A recorded clip (.npz), played at its own frame rate and looped."""
 
     name = "clip"
@@ -61,11 +82,8 @@ class ClipCamera:
             self._t0 = t
         return self.frames[int((t - self._t0) * self.fps) % len(self.frames)]
 
-    def close(self) -> None:
-        pass
 
-
-class RestingCamera:
+class RestingCamera(_Simple):
     """A camera that cannot be had in this process at all (no picamera2 module): rests for good, says
     why (`last_error`, on the staff overlay); attract, learn and call-us go on without it."""
 
@@ -78,12 +96,9 @@ class RestingCamera:
     def read(self, t: float) -> None:
         return None
 
-    def close(self) -> None:
-        pass
 
-
-def open_camera(source: str) -> Camera:
-    """`sim`, `clip:PATH` or `pi`."""
+def open_camera(source: str, *, fps: float = 30.0) -> Camera:
+    """`sim`, `clip:PATH` or `pi` (at `fps` frames per second; a clip plays at its own rate)."""
     if source == "sim":
         return SimCamera()
     if source.startswith("clip:"):
@@ -91,5 +106,5 @@ def open_camera(source: str) -> Camera:
     if source == "pi":
         from kiosk.hw.picam import PiCamera
 
-        return PiCamera()
+        return PiCamera(fps=fps)
     raise HardwareUnavailable(f"unknown camera source {source!r} - use sim, clip:PATH or pi")

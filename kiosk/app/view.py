@@ -1,0 +1,47 @@
+"""What one frame shows, as data for kiosk.ui.screens: the state, the content, the camera's view,
+the LED bar, the staff overlay's lines."""
+
+from __future__ import annotations
+
+from kiosk.core import modes
+from kiosk.ui.screens import ScreenFrame
+from kiosk.ui.staff import staff_lines
+
+
+def screen_frame(app, t: float, shown, levels: tuple[float, ...]) -> ScreenFrame:
+    """`shown`: the pipeline result on screen (None: nobody seen); `levels`: the LED bar."""
+    k, feed = app.kiosk, app.feed
+    s = k.state
+    live = {}
+    if shown is not None and s.mode == modes.Mode.TRAIN:
+        live = dict(
+            live_present=shown.present,
+            live_angle_deg=shown.smoothed_deg if shown.hip_angle_deg is not None else None,
+            live_depth=shown.depth,
+            live_phase=shown.phase.value,
+            live_mask=shown.observation.mask,
+        )
+    staff = ()
+    if s.overlay:
+        staff = staff_lines(
+            live_content=k.live_content,
+            camera=feed.camera,
+            on_figure=feed.on_figure,
+            fps=app.fps_measured,
+            reps_since_start=app.sessions.member_reps_since_start,
+            hinges_week=app.week.hinges,
+            replog=app.replog,
+            notice=s.notice,
+        )
+    return ScreenFrame(
+        state=s,
+        content=k.content,
+        t=t,
+        camera_resting=feed.resting,
+        bar_levels=levels if app.show_bar else (),
+        learn_from_pose=k.learn_from_pose,
+        staff_lines=staff,
+        rep_flash=k.rep_flash(t),
+        hinges_week=app.week.hinges,
+        **live,
+    )
