@@ -124,7 +124,8 @@ def test_staff_overlay_marks_a_rejected_edit(tmp_path):
     assert app.content.phone == "778-985-7700"
     import pygame
 
-    from kiosk.ui.screens import WARN, Renderer
+    from kiosk.ui.screens import Renderer
+    from kiosk.ui.staff import WARN
 
     surf = pygame.Surface((1280, 720))
     Renderer().render(surf, app.screen_frame(0.0, None, ()))

@@ -134,7 +134,7 @@ def _fds_on(path: str) -> int:
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc (Linux)")
 def test_fonts_hold_no_file_open_however_many_sizes():
     # every Font used to keep its own descriptor on the font file: 28 of them on a running kiosk
-    import kiosk.ui.screens as screens
+    import kiosk.ui.paint as paint
 
     font_file = os.path.join(os.path.dirname(pygame.__file__), pygame.font.get_default_font())
     before = _fds_on(font_file)
@@ -143,7 +143,7 @@ def test_fonts_hold_no_file_open_however_many_sizes():
     fonts = [r.font(px) for px in sizes]
     assert len({id(f) for f in fonts}) == 40 and r.font(12) is fonts[0]  # one Font per size, reused
     assert _fds_on(font_file) == before  # (0 when nothing else made a Font from the file)
-    assert list(screens._FONT_BYTES) == [font_file]  # the file was read once
+    assert list(paint._FONT_BYTES) == [font_file]  # the file was read once
     for px in (12, 47, 120):  # the same metrics as pygame's own default font: layouts do not move
         same = pygame.font.Font(None, px)
         assert (r.font(px).size("Hinge WMgy"), r.font(px).get_linesize()) == (

@@ -65,3 +65,28 @@ def staff_lines(
         replog_line(replog),
         notice or "no notices",
     )
+
+
+WARN = (255, 70, 70)  # the overlay's marker for something that needs a look
+
+
+def draw_overlay(p, surf, staff_lines: tuple[str, ...]) -> None:
+    """The staff status box; a line starting with "!" (a rejected content edit, a rep log that cannot
+    write) is red, and a red dot in the corner says something needs a look."""
+    import pygame
+
+    lines = ("STAFF", *staff_lines) if staff_lines else ("STAFF", "no status yet")
+    step = p.px(48)
+    box = pygame.Rect(p.px(60), p.px(30), p.w - p.px(150), step * len(lines) + p.px(40))
+    pygame.draw.rect(surf, (0, 0, 0), box, border_radius=p.px(16))
+    pygame.draw.rect(surf, p.accent, box, max(2, p.px(4)), border_radius=p.px(16))
+    room = box.width - p.px(48)
+    for i, line in enumerate(lines):
+        colour = p.accent if i == 0 else (WARN if line.startswith("!") else p.fg)
+        px = p.px(40)
+        while px > p.px(26) and p.font(px).size(line)[0] > room:
+            px -= 2
+        img = p.text(line, px, colour)
+        surf.blit(img, (box.left + p.px(24), box.top + p.px(20) + i * step), pygame.Rect(0, 0, room, step))
+    if any(line.startswith("!") for line in lines):
+        pygame.draw.circle(surf, WARN, (box.right - p.px(40), box.top + p.px(40)), p.px(18))

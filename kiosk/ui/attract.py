@@ -1,0 +1,109 @@
+"""The attract screen's cards, one after another while nobody trains: the title, why hinge, how to
+start, call us (core.modes.ATTRACT_CARDS of them)."""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.core.modes import ATTRACT_CARDS
+from kiosk.ui.figure import draw_figure, rep_depth
+from kiosk.ui.screens import BUTTON_COLOURS, ScreenFrame
+
+
+def draw_attract(p, surf, f: ScreenFrame) -> None:
+    body = pygame.Rect(p.px(60), p.px(190), p.w - p.px(180), p.h - p.px(330))
+    fig = pygame.Rect(body.right - int(body.width * 0.38), body.top, int(body.width * 0.38), body.height)
+    text = pygame.Rect(body.left, body.top, int(body.width * 0.58), body.height)
+    CARDS[f.state.card % ATTRACT_CARDS](p, surf, f, body, text, fig)
+
+
+def _title(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+    c = f.content
+    p.header(surf, f, c.heading, "title.heading")
+    y = p.para(surf, c.intro, p.px(72), text, key="title.intro", bottom=body.bottom)
+    p.para(
+        surf,
+        c.tagline,
+        p.px(44),
+        text.move(0, y - text.top + p.px(30)),
+        p.muted,
+        key="gym.tagline",
+        bottom=body.bottom,
+    )
+    if c.photo is not None:
+        img = p.image(c.photo, fig.size)
+        surf.blit(img, (fig.centerx - img.get_width() // 2, fig.top))
+    else:
+        draw_figure(surf, fig, rep_depth(f.t), accent=p.accent, kettlebell=True)
+
+
+def _why(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+    c = f.content
+    p.header(surf, f, "Why hip hinge?")
+    y = text.top
+    longest = max(range(len(c.benefits)), key=lambda k: len(c.benefits[k].text))
+    for k, b in enumerate(c.benefits):
+        y = p.para(
+            surf,
+            f"{k + 1}. {b.title}",
+            p.px(54),
+            pygame.Rect(text.left, y, body.width, 0),
+            p.accent,
+        )
+        y = p.para(
+            surf,
+            b.text,
+            p.px(40),
+            pygame.Rect(text.left + p.px(40), y, body.width - p.px(40), 0),
+        )
+        y += p.px(18)
+    if y - p.px(18) > body.bottom:
+        p.report(
+            f"benefits[{longest + 1}].text",
+            f"with the other benefits, needs {y - body.bottom} px more"
+            f" than the {p.w}x{p.h} screen - shorten this or another benefit, or use fewer",
+        )
+
+
+def _start(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+    c = f.content
+    p.header(surf, f, f"Learn it here, in {len(c.steps)} steps")
+    y = p.para(
+        surf, "Press GREEN (left button) to start", p.px(84), text, BUTTON_COLOURS["green"]
+    )
+    y = p.para(
+        surf,
+        "or step onto the mark, side-on to the screen.",
+        p.px(54),
+        text.move(0, y - text.top + p.px(20)),
+    )
+    if f.hinges_week > 0:
+        p.para(
+            surf,
+            f"{f.hinges_week} hinge{'s' if f.hinges_week != 1 else ''} on this kiosk this week",
+            p.px(54),
+            text.move(0, y - text.top + p.px(30)),
+            p.accent,
+        )
+    draw_figure(surf, fig, rep_depth(f.t), accent=p.accent)
+
+
+def _call(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+    c = f.content
+    p.header(surf, f, "Personal training")
+    y = p.para(
+        surf,
+        f"Call us now {c.phone}",
+        p.px(96),
+        text,
+        p.accent,
+        key="gym.phone",
+        bottom=body.bottom,
+    )
+    p.para(surf, c.tagline, p.px(48), text.move(0, y - text.top + p.px(20)), p.muted)
+    q = min(fig.width, fig.height) - p.px(40)
+    surf.blit(p.qr(c.phone_uri, q), (fig.left, fig.top))
+
+
+CARDS = (_title, _why, _start, _call)
+assert len(CARDS) == ATTRACT_CARDS
