@@ -34,8 +34,8 @@ import numpy as np  # noqa: E402
 from kiosk.app import App, ScriptEvent  # noqa: E402
 from kiosk.content import DEFAULT_PATH  # noqa: E402
 from kiosk.hw.camera import SimCamera  # noqa: E402
-from kiosk.metrics import TextfileWriter  # noqa: E402
-from kiosk.replog import RepLog  # noqa: E402
+from kiosk.ops.metrics import TextfileWriter  # noqa: E402
+from kiosk.ops.replog import RepLog  # noqa: E402
 from kiosk.sim.library import demo_scene  # noqa: E402
 from kiosk.sim.scene import Segment  # noqa: E402
 

@@ -8,6 +8,7 @@ not on the 40-pin header's GPIO0..27.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,3 +143,15 @@ def describe() -> str:
         out.append(f"# {help_}")
         out.append(f"{k} = {val}")
     return "\n".join(out) + "\n"
+
+
+def config_command(args) -> int:
+    """`kiosk config [check FILE]`."""
+    if args.check is None:
+        sys.stdout.write(describe())
+        return 0
+    if args.check != "check" or not args.file:
+        raise ConfigError("usage: kiosk config [check FILE]")
+    c = load_config(args.file)
+    print(f"{c.source}: OK")
+    return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from dataclasses import dataclass
 
@@ -70,3 +72,28 @@ def _drop_mask(obs):
     from dataclasses import replace
 
     return replace(obs, mask=np.zeros((0, 0), bool))
+
+
+def replay_command(args) -> int:
+    """`kiosk replay CLIP.npz [--json] [--target-deg N]`."""
+    from kiosk.clip import load_clip
+    from kiosk.core.reps import RepSettings
+
+    frames, fps = load_clip(args.clip)
+    reps = RepSettings() if args.target_deg is None else RepSettings(target_angle_deg=args.target_deg)
+    res = replay(frames, fps, reps=reps)
+    out = res.to_json()
+    if args.json:
+        json.dump(out, sys.stdout, separators=(",", ":"))
+        sys.stdout.write("\n")
+        return 0
+    n = len(res.results)
+    present = sum(r.present for r in res.results)
+    measured = [r.hip_angle_deg for r in res.results if r.hip_angle_deg is not None]
+    print(f"{args.clip}: {n} frames at {fps:g} fps ({n / fps:.1f} s)")
+    print(f"  person in view: {present} frames; hip angle measured on {len(measured)}")
+    if measured:
+        print(f"  hip angle: min {min(measured):.0f} deg, max {max(measured):.0f} deg")
+    print(f"  reps counted: {res.reps} (at frames {', '.join(map(str, res.rep_frames)) or '-'})")
+    print(f"  pipeline: {out['ms_per_frame']:.2f} ms per frame (median)")
+    return 0

@@ -13,7 +13,8 @@ import types
 
 import numpy as np
 
-STATE = {"present": True, "stall": False, "unplug": False, "made": 0}
+# what a test sets (present, stall, unplug) and reads: every Picamera2() tried, the last one made
+STATE = {"present": True, "stall": False, "unplug": False, "made": 0, "tries": 0, "last": None}
 IMX708_MODES = [
     {
         "format": "SRGGB10_CSI2P",
@@ -59,9 +60,11 @@ class Job:
 
 class Picamera2:
     def __init__(self, camera_num: int = 0):
+        STATE["tries"] += 1
         if not STATE["present"]:
             raise IndexError("list index out of range")
         STATE["made"] += 1
+        STATE["last"] = self
         self.camera_properties = {"Model": "imx708", "PixelArraySize": (4608, 2592)}
         self.sensor_modes = IMX708_MODES
         self.config = None

@@ -134,7 +134,7 @@ def test_cli_run_with_gpio_buttons_and_led_bar_on_mock_pins(monkeypatch, caplog)
     app = made["app"]
     # the pins were opened and used: no stand-in, and no device that could not be opened
     assert isinstance(app.buttons, GpioButtons) and isinstance(app.ledbar, GpioLedBar)
-    assert not app.show_bar and app.ledbar._bar.closed  # closed when the run ended
+    assert not app.show_bar and app.ledbar.closed  # closed when the run ended
     assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
 
 

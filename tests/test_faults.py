@@ -142,7 +142,7 @@ def test_a_button_held_for_an_hour_is_reported_stuck_once_and_the_others_still_w
 def test_a_hung_loop_stops_the_watchdog_pings(tmp_path):
     """On a clock of its own: the loop's monotonic time is frame time, plus 2.5 s when a camera call
     hangs; the pings systemd would see are the datagrams sent, read back from the socket."""
-    from kiosk.notify import Notifier
+    from kiosk.ops.notify import Notifier
 
     path = tmp_path / "notify.sock"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -204,8 +204,8 @@ def test_no_camera_derived_image_is_written_anywhere_during_a_run(tmp_path, monk
     are the database, the content record and the metrics text; no image, array or frame bytes anywhere."""
     import pygame
 
-    from kiosk.metrics import TextfileWriter
-    from kiosk.replog import RepLog
+    from kiosk.ops.metrics import TextfileWriter
+    from kiosk.ops.replog import RepLog
 
     home = tmp_path / "home"
     for d in ("home", "tmp", "work", "state", "run"):

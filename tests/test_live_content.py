@@ -179,11 +179,11 @@ def test_a_new_content_version_drops_the_old_texts_and_codes(tmp_path):
     old, new = load_content(), load_content(d)
     r, surf = Renderer(), pygame.Surface((800, 480))
     r.render(surf, ScreenFrame(state=State(mode=Mode.CALL), content=old, t=0.0))
-    assert {data for data, _size in r._qr} == {old.phone_uri, old.offer_url}
-    assert any(s == "778-985-7700" for s, _px, _c in r._text)
+    assert r.cached["qr"] == {old.phone_uri, old.offer_url}
+    assert "778-985-7700" in r.cached["text"]
     r.render(surf, ScreenFrame(state=State(mode=Mode.CALL), content=new, t=0.0))
-    assert {data for data, _size in r._qr} == {new.phone_uri, new.offer_url}
-    assert not any(s == "778-985-7700" for s, _px, _c in r._text)
+    assert r.cached["qr"] == {new.phone_uri, new.offer_url}
+    assert "778-985-7700" not in r.cached["text"]
 
 
 @pytest.mark.parametrize("raw", [b"", b"\n  \n"], ids=["zero bytes", "blank lines"])

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from kiosk.notify import Notifier
+from kiosk.ops.notify import Notifier
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ from kiosk.hw.picam import PiCamera, full_fov_mode
 @pytest.fixture
 def picam(monkeypatch):
     monkeypatch.setitem(sys.modules, "picamera2", fake.module())
-    monkeypatch.setattr(fake, "STATE", {"present": True, "stall": False, "unplug": False, "made": 0})
+    monkeypatch.setattr(
+        fake, "STATE", {"present": True, "stall": False, "unplug": False, "made": 0, "tries": 0, "last": None}
+    )
     return fake
 
 
@@ -37,7 +39,7 @@ def test_lores_y_plane_is_sliced_from_the_padded_stride(picam):
 def test_full_field_of_view_mode_and_frame_rate(picam):
     cam = PiCamera(fps=30)
     cam.read(0.0)
-    cfg = cam._cam.config
+    cfg = fake.STATE["last"].config
     assert cfg["sensor"] == {"output_size": (2304, 1296), "bit_depth": 10}  # not the cropped 1536x864
     assert cfg["controls"]["FrameDurationLimits"] == (33333, 33333)
     assert cfg["lores"] == {"size": (320, 240), "format": "YUV420"}
@@ -67,9 +69,9 @@ def test_missing_camera_at_boot_rests_and_backs_off(picam):
     retries = []
     for k in range(80):
         t = k * 0.5
-        before = cam._retry_t
+        before = fake.STATE["tries"]
         assert cam.read(t) is None
-        if cam._retry_t != before:
+        if fake.STATE["tries"] != before:  # the camera was looked for again
             retries.append(t)
     assert cam.state == "resting" and "no camera found" in cam.last_error
     gaps = np.diff(retries)
@@ -96,15 +98,15 @@ def test_exposure_lock_uses_the_current_values(picam):
     cam = PiCamera()
     cam.read(0.0)
     cam.lock_exposure()
-    assert cam._cam.controls[-1] == {"AeEnable": False, "ExposureTime": 12000, "AnalogueGain": 2.5}
+    assert fake.STATE["last"].controls[-1] == {"AeEnable": False, "ExposureTime": 12000, "AnalogueGain": 2.5}
     cam.unlock_exposure()
-    assert cam._cam.controls[-1] == {"AeEnable": True}
+    assert fake.STATE["last"].controls[-1] == {"AeEnable": True}
 
 
 def test_close_is_idempotent(picam):
     cam = PiCamera()
     cam.read(0.0)
-    inner = cam._cam
+    inner = fake.STATE["last"]
     cam.close()
     cam.close()
     assert inner.closed and cam.read(1.0) is None

@@ -15,8 +15,8 @@ import pygame
 import pytest
 
 from kiosk.cli import main
-from kiosk.metrics import Snapshot, TextfileWriter, render
-from kiosk.replog import MIGRATIONS, SCHEMA_VERSION, RepLog, RepLogError, _statements, connect
+from kiosk.ops.metrics import Snapshot, TextfileWriter, render
+from kiosk.ops.replog import MIGRATIONS, SCHEMA_VERSION, RepLog, RepLogError, _statements, connect
 
 T0 = time.mktime((2026, 11, 16, 9, 0, 0, 0, 0, -1))  # a Monday, 09:00 local time
 
@@ -125,12 +125,12 @@ def test_a_full_disk_is_said_once_and_nothing_is_lost(tmp_path, caplog):
     assert r.error is not None and "full" in r.error
     errors = [rec for rec in caplog.records if rec.levelno == logging.ERROR]
     assert len(errors) == 1 and "reps are still counted" in errors[0].getMessage()
-    waiting = len(r._pending)
+    waiting = r.waiting
     assert waiting > 0
     r.con.execute("PRAGMA max_page_count = 1000000")  # space freed
     clock.t += 31  # the next retry
     r.rep(100.0, 2.0)
-    assert r.error is None and not r._pending
+    assert r.error is None and not r.waiting
     r.close()
     assert q(db, "SELECT count(*) FROM reps") == [(401,)] and q(db, "PRAGMA integrity_check") == [("ok",)]
 
@@ -147,12 +147,12 @@ def test_a_read_only_database_keeps_the_kiosk_counting(tmp_path, caplog):
         r.rep(101.0, 2.0)
     assert r.error and "readonly" in r.error.replace("-", "").replace(" ", "")
     assert len([x for x in caplog.records if x.levelno == logging.ERROR]) == 1
-    assert len(r._pending) == 3  # the session and both reps, waiting
+    assert r.waiting == 3  # the session and both reps, waiting
 
 
 WRITER = """
 import sys
-from kiosk.replog import RepLog
+from kiosk.ops.replog import RepLog
 r = RepLog(sys.argv[1])
 r.start_session("member", 1000)
 n = 0
@@ -219,7 +219,7 @@ def seeded(tmp_path) -> Path:
 
 
 def test_stats_per_day_sessions_depth_and_busiest_hours(tmp_path, capsys, monkeypatch):
-    from kiosk import stats
+    from kiosk.ops import stats
 
     db = seeded(tmp_path)
     s = stats.compute(db, days=7, now=T0 + 2 * 86400)
@@ -350,7 +350,7 @@ def test_the_kiosk_runs_on_through_a_read_only_rep_log_and_says_so(tmp_path, cap
     assert any(
         line.startswith("! rep log NOT WRITING (attempt to write a readonly database)") for line in lines
     )
-    assert len(r._pending) >= 4  # the set and its reps wait in memory for the card to come back
+    assert r.waiting >= 4  # the set and its reps wait in memory for the card to come back
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes anything: run as a plain user")

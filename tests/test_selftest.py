@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from kiosk import selftest as st
 from kiosk.hw.buttons import GpioButtons
 from kiosk.hw.ledbar import GpioLedBar
+from kiosk.ops import selftest as st
 
 PINS = {"green": "GPIO17", "yellow": "GPIO27", "blue": "GPIO22"}
 

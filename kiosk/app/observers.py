@@ -93,7 +93,7 @@ class MetricsReport:
         self.started_mono = monotonic()
 
     def tick(self, kiosk, feed, replog, fps: float) -> None:
-        from kiosk.metrics import Snapshot
+        from kiosk.ops.metrics import Snapshot
 
         now = self.monotonic()
         if self.writer is None or not self.writer.due(now):

@@ -90,7 +90,7 @@ def open_devices(args, cfg: Config, stack: contextlib.ExitStack) -> Devices:
 
 def open_replog(db: str | None):
     """The rep log, or None ('off', or it cannot be opened: said loudly, the kiosk runs on)."""
-    from kiosk.replog import RepLog, RepLogError, default_path
+    from kiosk.ops.replog import RepLog, RepLogError, default_path
 
     if db == "off":
         return None
@@ -114,7 +114,7 @@ def _size(text: str) -> tuple[int, int]:
 def run(args) -> int:
     """`kiosk run`: settings and devices from the command line, then the loop; every device closed."""
     from kiosk.content.live import SHOWING_NAME
-    from kiosk.notify import Notifier
+    from kiosk.ops.notify import Notifier
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     size = _size(args.window)
@@ -130,7 +130,7 @@ def run(args) -> int:
             log.error("%s", n)
         metrics = None
         if cfg["metrics.textfile"]:
-            from kiosk.metrics import TextfileWriter
+            from kiosk.ops.metrics import TextfileWriter
 
             metrics = TextfileWriter(cfg["metrics.textfile"], interval_s=cfg["metrics.interval_s"])
         notifier = Notifier()

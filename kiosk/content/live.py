@@ -21,6 +21,7 @@ from kiosk.content.diff import diff
 from kiosk.content.fields import FILE_NAME
 from kiosk.content.model import Content, Problem
 from kiosk.errors import ContentError
+from kiosk.ops.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -219,11 +220,8 @@ class LiveContent:
         }
         try:
             self.showing_path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.showing_path.parent, prefix=".showing-")
-            with os.fdopen(fd, "w") as f:
-                json.dump(doc, f, ensure_ascii=False, indent=1)
-            os.chmod(tmp, 0o644)  # staff read it over SSH; it holds only what the screen shows
-            os.replace(tmp, self.showing_path)
+            # staff read it over SSH (0644); it holds only what the screen shows
+            write_atomic(self.showing_path, json.dumps(doc, ensure_ascii=False, indent=1))
         except OSError as e:
             log.warning(
                 "cannot write %s (%s) - `kiosk content diff` will compare with the files",

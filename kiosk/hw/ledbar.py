@@ -76,6 +76,10 @@ class GpioLedBar:
         for led, v in zip(self._bar.leds, levels, strict=False):
             led.value = v if self.pwm else (1 if v >= 0.5 else 0)
 
+    @property
+    def closed(self) -> bool:
+        return self._bar is None or self._bar.closed
+
     def close(self) -> None:
         if self._bar is not None and not self._bar.closed:
             self._bar.off()

@@ -101,3 +101,8 @@ def _window(scene, pipe: Pipeline, duration_s: float) -> int:
         screen.blit(font.render(_readout(r), True, (235, 235, 235)), (10, y + 32))
         pygame.display.flip()
         clock.tick(scene.fps)
+
+
+def demo_command(args) -> int:
+    """`kiosk demo [--scene N] [--headless] [--seconds S]`."""
+    return run_demo(scene_index=args.scene, headless=args.headless, seconds=args.seconds)

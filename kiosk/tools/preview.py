@@ -9,6 +9,7 @@ import pygame
 
 from kiosk.content import Content
 from kiosk.core.pipeline import Pipeline
+from kiosk.errors import ConfigError
 from kiosk.sim.library import demo_scene
 from kiosk.sim.scene import Scene
 from kiosk.ui.gallery import screens
@@ -41,3 +42,30 @@ def write_previews(content: Content, out: Path, size_px: tuple[int, int]) -> int
         renderer.render(surf, frame)
         pygame.image.save(surf, str(out / f"{name}.png"))
     return len(shots)
+
+
+def preview_command(args) -> int:
+    """`kiosk preview [DIR] --out OUTDIR [--size WxH]`."""
+    from kiosk.content import check_content
+    from kiosk.tools.content import content_source
+    from kiosk.ui.fit import ScreenFit
+
+    size = size_arg(args.size, "--size", "1920x1080")
+    source = content_source(args.dir or args.content)
+    content, problems = check_content(source, screen=ScreenFit())
+    if content is None:
+        for p in problems:
+            print(p)
+        print(f"{source}: {len(problems)} problem(s) - fix them, then preview again (nothing was drawn)")
+        return 1
+    n = write_previews(content, Path(args.out), size)
+    print(f"{n} screens from {content.source} at {size[0]}x{size[1]} in {args.out}/")
+    return 0
+
+
+def size_arg(text: str, flag: str, example: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError as e:
+        raise ConfigError(f"{flag} {text!r} is not WxH, e.g. {example}") from e
+    return w, h

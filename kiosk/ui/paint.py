@@ -155,6 +155,11 @@ class Painter:
 
     # -- frame ---------------------------------------------------------------------------------------
 
+    @property
+    def cached(self) -> dict[str, set[str]]:
+        """What is held for reuse: the texts and the QR codes' data (new content empties both)."""
+        return {"text": {s for s, _px, _c in self._text}, "qr": {d for d, _px in self._qr}}
+
     def report(self, key: str, message: str) -> None:
         """Content field `key` does not fit (said only by a renderer made with `overflow=`)."""
         if self._overflow is not None:

@@ -7,12 +7,11 @@ atomically: a temporary file in the same directory, then rename, so the collecto
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kiosk.ops.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -119,16 +118,7 @@ class TextfileWriter:
             return False
         self._next = now_s + self.interval_s
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-            try:
-                with os.fdopen(fd, "w") as f:
-                    f.write(render(snap))
-                os.chmod(tmp, 0o644)  # node_exporter runs as its own user
-                os.replace(tmp, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomic(self.path, render(snap))  # node_exporter runs as its own user: 0644
         except OSError as e:
             if not self._failed:
                 log.error(

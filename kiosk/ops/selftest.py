@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kiosk.errors import KioskError
+
 
 @dataclass
 class Check:
@@ -179,3 +181,59 @@ def check_service(unit: str = "crux-kiosk", *, run=subprocess.run, which=shutil.
     if en == "disabled":
         detail += " - enable it: sudo systemctl enable crux-kiosk"
     return Check("service", ok, detail)
+
+
+def selftest_command(args) -> int:
+    """`kiosk selftest`: every check, one OK or FAIL line each; 1 on any FAIL."""
+    import logging
+
+    from kiosk.config import load_config
+    from kiosk.errors import HardwareUnavailable
+    from kiosk.hw.camera import open_camera
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")  # e.g. no GPIO library usable
+    cfg = load_config(args.config)
+    checks: list = []
+    if args.gpio:
+        from kiosk.hw.buttons import GpioButtons
+        from kiosk.hw.ledbar import GpioLedBar
+
+        try:
+            bar = GpioLedBar(cfg["ledbar.pins"], pwm=cfg["ledbar.pwm"], active_high=cfg["ledbar.active_high"])
+        except HardwareUnavailable as e:  # a FAIL line like any other, and the other checks still run
+            checks.append(Check("LED bar", False, str(e)))
+        else:
+            with bar:
+                print("watch the LED bar: each segment lights in turn, bottom to top")
+                checks.append(check_ledbar(bar))
+        print(checks[-1].line())
+        try:
+            buttons = GpioButtons(cfg.button_pins, pull_up=cfg["buttons.pull_up"])
+        except HardwareUnavailable as e:
+            checks.append(Check("buttons", False, str(e)))
+            print(checks[-1].line())
+        else:
+            try:
+                for c in check_buttons(buttons, cfg.button_pins, timeout_s=args.button_timeout):
+                    checks.append(c)
+                    print(c.line())
+            finally:
+                buttons.close()
+    try:
+        camera = open_camera(args.camera)
+    except KioskError as e:
+        checks.append(Check("camera", False, str(e)))
+        print(checks[-1].line())
+    else:
+        try:
+            for c in check_camera(camera):
+                checks.append(c)
+                print(c.line())
+        finally:
+            camera.close()
+    for c in (check_display(), check_disk("/"), check_service()):
+        checks.append(c)
+        print(c.line())
+    failed = [c for c in checks if not c.ok]
+    print(f"{len(checks) - len(failed)} OK, {len(failed)} FAIL")
+    return 1 if failed else 0

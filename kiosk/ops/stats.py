@@ -3,11 +3,15 @@ JSON or a PNG chart staff can scp back. Reads the database read-only (safe while
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import statistics
+import sys
 import time
 from pathlib import Path
 
-from kiosk.replog import connect
+from kiosk.errors import ConfigError
+from kiosk.ops.replog import connect, default_path
 
 
 def compute(db: str | Path, *, days: int = 7, now: float | None = None) -> dict:
@@ -137,3 +141,24 @@ def render_png(s: dict, path: str | Path, size: tuple[int, int] = (1200, 700)) -
         "member reps by hour of day",
     )
     pygame.image.save(surf, str(path))
+
+
+def stats_command(args) -> int:
+    """`kiosk stats [--db PATH] [--days N] [--json] [--png FILE]`."""
+
+    if not 1 <= args.days <= 366:
+        raise ConfigError(f"--days {args.days} - use 1 to 366")
+    try:
+        s = compute(args.db or default_path(), days=args.days)
+    except sqlite3.Error as e:
+        raise ConfigError(f"{args.db or default_path()}: not a readable rep log ({e}) - check --db") from e
+    if args.png:
+        render_png(s, args.png)
+    if args.json:
+        json.dump(s, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_text(s))
+        if args.png:
+            print(f"chart: {args.png}")
+    return 0
