@@ -1,8 +1,8 @@
 """Kiosk settings: one table of defaults and help text; staff edit a TOML file (/etc/crux-kiosk/kiosk.toml).
 
 Every value is validated with a message that names the file, the key and the fix. Pins are strings
-("GPIO17"); GPIO2/3 are refused (fixed 1.8k pull-ups on the Pi), as are duplicates and pins that are
-not on the 40-pin header's GPIO0..27.
+("GPIO17"), GPIO4..GPIO27: GPIO0/1 are the HAT ID EEPROM's, GPIO2/3 have fixed 1.8k pull-ups (I2C);
+a pin used twice is refused too.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.buttons import ButtonTiming
+from kiosk.core.modes import ModeTiming
 from kiosk.errors import ConfigError
 
 # key: (default, help). The one place defaults and help live.
@@ -22,8 +24,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "buttons.yellow": ("GPIO27", "YELLOW button (back / steps): GPIO pin, button wired to GND"),
     "buttons.blue": ("GPIO22", "BLUE button (call us): GPIO pin, button wired to GND"),
     "buttons.pull_up": (True, "true: internal pull-ups, buttons switch to GND (active low)"),
-    "buttons.hold_s": (2.0, "seconds for a hold (GREEN: trainer demo, YELLOW: home)"),
-    "buttons.long_hold_s": (5.0, "seconds for a long hold (BLUE: staff overlay)"),
+    "buttons.hold_s": (ButtonTiming.hold_s, "seconds for a hold (GREEN: trainer demo, YELLOW: home)"),
+    "buttons.long_hold_s": (ButtonTiming.long_hold_s, "seconds for a long hold (BLUE: staff overlay)"),
     "ledbar.pins": (
         ["GPIO5", "GPIO6", "GPIO13", "GPIO19", "GPIO26", "GPIO12", "GPIO16", "GPIO20", "GPIO21", "GPIO24"],
         "LED bar segments, bottom first (8 to 10 pins)",
@@ -31,7 +33,10 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "ledbar.pwm": (True, "dim segments with PWM where the pins allow"),
     "ledbar.active_high": (True, "true: a pin drives the LED's anode through its resistor"),
     "camera.fps": (30, "Pi camera frames per second (15..30; `kiosk run --camera pi`)"),
-    "timing.idle_s": (45.0, "nobody in view and no button for this long: back to the attract screen"),
+    "timing.idle_s": (
+        ModeTiming.idle_s,
+        "nobody in view and no button for this long: back to the attract screen",
+    ),
     "metrics.textfile": (
         "",
         'Prometheus textfile for node_exporter, e.g. "/var/lib/prometheus/node-exporter/crux_kiosk.prom";'
@@ -61,6 +66,10 @@ def _check_pin(value: Any, where: str) -> str:
     if not m or not 0 <= int(m.group(1)) <= 27:
         raise ConfigError(
             f'{where} is {value!r} - use a GPIO name on the 40-pin header, GPIO4..GPIO27, e.g. "GPIO17"'
+        )
+    if int(m.group(1)) in (0, 1):
+        raise ConfigError(
+            f"{where} is {value} - GPIO0/1 are reserved for the HAT ID EEPROM; use another pin, e.g. GPIO17"
         )
     if int(m.group(1)) in (2, 3):
         raise ConfigError(

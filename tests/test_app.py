@@ -318,3 +318,21 @@ def test_someone_who_arrives_during_the_trainer_demo_and_leaves_is_not_left_as_a
     t_back = modes_seen[4][0]
     assert 70 <= t_back <= 85  # the member left at about 31 s; 45 s of nobody: home
     assert app.state.mode.value == "attract" and not app.state.present
+
+
+def test_the_pi_camera_runs_at_the_configured_frame_rate(tmp_path, monkeypatch):
+    from kiosk.hw import picam
+    from kiosk.hw.camera import RestingCamera
+
+    asked = {}
+
+    def fake_pi_camera(**kw):
+        asked.update(kw)
+        return RestingCamera("a stand-in")
+
+    monkeypatch.setattr(picam, "PiCamera", fake_pi_camera)
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text("[camera]\nfps = 15\n")
+    args = ["run", "--headless", "--seconds", "0.2", "--camera", "pi", "--config", str(cfg), "--db", "off"]
+    assert main(args) == 0
+    assert asked == {"fps": 15}

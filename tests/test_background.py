@@ -72,7 +72,7 @@ def test_person_standing_still_for_60_s_is_not_absorbed():
     base = scene()
     learn(m, base, rng)
     still = person(base)
-    for _ in range(60 * 15):  # 60 s at 15 fps, with the person mask fed back like the estimator does
+    for _ in range(60 * 15):  # 60 s at 15 fps, no person mask fed back: the model alone keeps them
         fg = m.apply(noisy(still, rng), person_mask=None)
     assert fg[25:105, 72:88].mean() > 0.95
     assert 0.95 * 90 * 20 <= fg.sum() <= 90 * 20 + 40  # the 20 x 90 px person and nothing else

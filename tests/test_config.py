@@ -39,6 +39,7 @@ def test_staff_override(tmp_path):
     [
         ('[buttons]\ngreen = "GPIO2"\n', "GPIO2/3 have fixed pull-ups"),
         ('[buttons]\ngreen = "GPIO40"\n', "GPIO4..GPIO27"),
+        ('[buttons]\ngreen = "GPIO1"\n', "HAT ID EEPROM"),
         ("[buttons]\ngreen = 17\n", "should be str"),
         ('[buttons]\nblue = "GPIO17"\n', "already used by [buttons] green"),
         ('[ledbar]\npins = ["GPIO5", "GPIO6", "GPIO17", "GPIO19"]\n', "pins[2] = GPIO17 is already used"),

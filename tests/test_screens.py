@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.content import load_content
 from kiosk.core.modes import Mode, State
+from kiosk.core.reps import Phase
 from kiosk.ui.screens import BUTTON_COLOURS, SEEN, Renderer, ScreenFrame
 
 ACCENT = load_content().theme.accent
@@ -54,7 +55,7 @@ def test_train_shows_the_live_silhouette_when_seen(renderer, size):
         live_mask=mask,
         live_depth=0.5,
         live_angle_deg=140.0,
-        live_phase="descending",
+        live_phase=Phase.DESCENDING,
     )
     away = draw(renderer, size, State(mode=Mode.TRAIN), live_present=False, live_mask=None)
     assert share(seen, SEEN, tol=10) > 0.01

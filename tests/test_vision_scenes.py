@@ -179,4 +179,7 @@ def test_replay_json_on_a_synthetic_clip(tmp_path, capsys):
     present = [f["present"] for f in out["frames"]]
     truth = [t.present for t in truths]
     assert sum(p == t for p, t in zip(present, truth, strict=True)) / len(truth) >= 0.95
-    assert all(isinstance(f["hip_angle"], float) for f in out["frames"] if f["present"] and f["hip_angle"])
+    angles = [f["hip_angle"] for f in out["frames"] if f["present"]]
+    measured = [a for a in angles if a is not None]
+    assert len(measured) >= 0.8 * len(angles)  # an angle on most frames with someone in view
+    assert all(isinstance(a, float) and 60.0 <= a <= 200.0 for a in measured)  # in degrees, plausible

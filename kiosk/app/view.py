@@ -18,7 +18,7 @@ def screen_frame(app, t: float, shown, levels: tuple[float, ...]) -> ScreenFrame
             live_present=shown.present,
             live_angle_deg=shown.smoothed_deg if shown.hip_angle_deg is not None else None,
             live_depth=shown.depth,
-            live_phase=shown.phase.value,
+            live_phase=shown.phase,
             live_mask=shown.observation.mask,
         )
     staff = ()

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 SHOWING_NAME = "content-showing.json"
 SHOWING_PATH = Path("/run/crux-kiosk") / SHOWING_NAME  # written by the running service
 MAX_FILES = 200
+SETTLE_S = 2.0  # an edit is judged once its files have not changed for this long (s)
 
 
 def signature(root: Path | None) -> tuple:
@@ -56,7 +57,7 @@ def signature(root: Path | None) -> tuple:
 class ContentWatcher:
     """`poll(now_s)` is True once per settled change; `request()` (SIGHUP) forces a reload once settled."""
 
-    def __init__(self, root: Path | None, *, settle_s: float = 2.0, poll_s: float = 1.0) -> None:
+    def __init__(self, root: Path | None, *, settle_s: float = SETTLE_S, poll_s: float = 1.0) -> None:
         self.root = root
         self.settle_s = settle_s
         self.poll_s = poll_s
@@ -96,7 +97,7 @@ class LiveContent:
         *,
         showing_path: Path | None = None,
         last_good_dir: Path | None = None,
-        settle_s: float = 2.0,
+        settle_s: float = SETTLE_S,
         screen: ScreenCheck | None = None,
     ) -> None:
         self.source = source

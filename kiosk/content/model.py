@@ -54,10 +54,10 @@ class Content:
     set_reps: int
     target_angle_deg: float
     source: str
-    theme: Theme = None  # type: ignore[assignment]
-    card_s: float = 7.0
-    summary_s: float = 8.0
-    call_s: float = 30.0
+    theme: Theme
+    card_s: float  # (the defaults of these and every other field: assets/content.toml)
+    summary_s: float
+    call_s: float
     logo: Image | None = None
     photo: Image | None = None
     values: dict[str, Any] = field(default_factory=dict)  # flat "gym.phone" -> value, for diffs

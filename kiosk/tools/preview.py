@@ -28,7 +28,7 @@ def _someone_in_view() -> dict:
         live_present=True,
         live_angle_deg=live.hip_angle_deg,
         live_depth=live.depth,
-        live_phase=live.phase.value,
+        live_phase=live.phase,
         live_mask=live.observation.mask,
     )
 

@@ -7,17 +7,18 @@ from typing import Any
 
 from kiosk.content import Content
 from kiosk.core.modes import ATTRACT_CARDS, Mode, State
+from kiosk.core.reps import Phase
 from kiosk.ui.screens import ScreenFrame
 
 # a member mid-set, for screens drawn without a camera: standing, seen, hip angle 150 deg
-SOMEONE = dict(live_present=True, live_angle_deg=150.0, live_depth=0.3, live_phase="standing")
+SOMEONE = dict(live_present=True, live_angle_deg=150.0, live_depth=0.3, live_phase=Phase.STANDING)
 # the live phase (and depth 0..1) that makes the Train screen show each cue (kiosk.content.CUE_KEYS)
 CUE_PHASES: dict[str, dict[str, Any]] = {
-    "calibrate": dict(live_phase="calibrating"),
-    "standing": dict(live_phase="standing"),
-    "descending": dict(live_phase="descending", live_depth=0.5),
-    "bottom": dict(live_phase="bottom", live_depth=1.0),
-    "ascending": dict(live_phase="bottom", live_depth=0.5),
+    "calibrate": dict(live_phase=Phase.CALIBRATING),
+    "standing": dict(live_phase=Phase.STANDING),
+    "descending": dict(live_phase=Phase.DESCENDING, live_depth=0.5),
+    "bottom": dict(live_phase=Phase.BOTTOM, live_depth=1.0),
+    "ascending": dict(live_phase=Phase.BOTTOM, live_depth=0.5),
 }
 
 

@@ -16,6 +16,7 @@ import pygame
 
 from kiosk.content import Content
 from kiosk.core.modes import Mode, State, tempo_s
+from kiosk.core.reps import Phase
 from kiosk.ui.figure import draw_figure
 from kiosk.ui.paint import Painter
 
@@ -33,7 +34,7 @@ class ScreenFrame:
     live_present: bool = False
     live_angle_deg: float | None = None
     live_depth: float = 0.0
-    live_phase: str = "away"
+    live_phase: Phase = Phase.AWAY
     live_mask: np.ndarray | None = None
     bar_levels: tuple[float, ...] = field(
         default_factory=tuple

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pygame
 
+from kiosk.core.reps import Phase
 from kiosk.ui.screens import SEEN, ScreenFrame
 
 AT_DEPTH = 0.98  # live depth (0..1) from which the "bottom" cue shows rather than "ascending"
@@ -104,11 +105,11 @@ def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
 def cue_key(f: ScreenFrame) -> str:
     """The key of the one phase-aware cue to show (kiosk.content.CUE_KEYS)."""
     phase = f.live_phase
-    if phase == "calibrating":
+    if phase == Phase.CALIBRATING:
         return "calibrate"
-    if phase == "descending":
+    if phase == Phase.DESCENDING:
         return "descending"
-    if phase == "bottom":  # reached depth: hold, then (depth falling again) coming up
+    if phase == Phase.BOTTOM:  # reached depth: hold, then (depth falling again) coming up
         return "bottom" if f.live_depth >= AT_DEPTH else "ascending"
     return "standing"
 
