@@ -44,7 +44,7 @@ def frame_times(size: tuple[int, int], seconds: float = 20.0, fps: float = 30.0)
     for i in range(int(seconds * fps)):
         t = i / fps
         t0 = time.perf_counter()
-        app.step(t, [], screen, renderer)
+        app.run_frame(t, [], screen, renderer)
         ms.append((time.perf_counter() - t0) * 1000)
     return np.array(ms[int(fps) :])  # the first second warms caches
 
@@ -76,7 +76,7 @@ def long_run(minutes: float, fps: float = 15.0) -> tuple[float, float, int]:
             edges = [("green", True, t)]
         elif i % int(40 * fps) == 3:
             edges = [("green", False, t)]
-        app.step(t, edges, screen, renderer)
+        app.run_frame(t, edges, screen, renderer)
         if i == int(30 * fps):
             first = rss_mb()
     last = rss_mb()

@@ -156,7 +156,7 @@ def main() -> int:
     )
     frame_ms = np.zeros(int(seconds * FPS) + 16)  # allocated up front: the soak's own memory stays flat
     n_frames = 0
-    orig = app.step
+    orig = app.run_frame
 
     def timed(t, *a, **kw):
         nonlocal n_frames
@@ -165,7 +165,7 @@ def main() -> int:
         frame_ms[min(n_frames, len(frame_ms) - 1)] = (time.perf_counter() - t0) * 1000
         n_frames += 1
 
-    app.step = timed
+    app.run_frame = timed
     applied = rejected = 0
     orig_changed = app.content_changed
 

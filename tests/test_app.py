@@ -108,7 +108,7 @@ def test_a_per_frame_error_shows_back_in_a_moment_and_recovers(tmp_path, caplog)
     screen, renderer = pygame.Surface((800, 480)), Renderer()
     faults = []
     for i in range(60):
-        app.step(i / 15, [], screen, renderer)
+        app.run_frame(i / 15, [], screen, renderer)
         faults.append(app.state.fault)
     assert not any(faults[:29]) and all(faults[29:44]) and not any(faults[45:])
     assert "frame buffer corrupt" in app.state.notice
@@ -212,14 +212,14 @@ def test_a_resting_camera_keeps_the_kiosk_running_and_says_so():
     app.state = modes.State(mode=modes.Mode.TRAIN)
     screen = pygame.Surface((800, 480))
     for i in range(10):
-        app.step(i / 15, [], screen, Renderer())
+        app.run_frame(i / 15, [], screen, Renderer())
     assert app.state.mode == modes.Mode.TRAIN and not app.state.fault
     frame = app.screen_frame(1.0, None, ())
     assert frame.camera_resting
     img = pygame.surfarray.array3d(screen)
     assert np.any(np.all(np.abs(img.astype(int) - MUTED) < 10, axis=-1))  # the quiet "camera resting" text
     # the buttons still work: BLUE goes to the call-us screen
-    app.step(2.0, [("blue", True, 2.0), ("blue", False, 2.1)], screen, Renderer())
+    app.run_frame(2.0, [("blue", True, 2.0), ("blue", False, 2.1)], screen, Renderer())
     assert app.state.mode == modes.Mode.CALL
 
 
@@ -258,10 +258,10 @@ def test_exposure_is_locked_once_the_empty_room_is_learnt():
     app = App(headless=True, camera=cam, fps=15)
     screen, renderer = pygame.Surface((800, 480)), Renderer()
     for i in range(int(2.5 * 15)):  # the empty room: not yet 3 s
-        app.step(i / 15, [], screen, renderer)
+        app.run_frame(i / 15, [], screen, renderer)
     assert cam.locks == 0
     for i in range(int(2.5 * 15), 12 * 15):  # then someone walks in and stays
-        app.step(i / 15, [], screen, renderer)
+        app.run_frame(i / 15, [], screen, renderer)
     assert cam.locks == 1 and app.feed.exposure_locked
 
 
@@ -289,7 +289,7 @@ def test_loops_without_a_new_camera_frame_keep_showing_the_last_result():
     screen, renderer = pygame.Surface((800, 480)), Renderer()
     seen = []
     for i in range(12 * 30):
-        app.step(i / 30, [], screen, renderer)
+        app.run_frame(i / 30, [], screen, renderer)
         if i > 10 * 30:  # the synthetic person is on the mark by now
             seen.append(app.screen_frame(i / 30, app.feed.last, ()).live_present)
     assert all(seen)  # no flicker to "step onto the mark" on loops without a frame

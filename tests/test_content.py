@@ -413,3 +413,21 @@ def test_showing_file_is_what_diff_compares_with(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert f"compared with the running kiosk (version {lc.current.version}" in out
     assert "~ [train] set_reps: 5 -> 8" in out
+
+
+def test_checking_a_logo_leaves_the_video_driver_alone(tmp_path):
+    """`kiosk run --content DIR` with a logo must open a real window on a desktop: the content check
+    (images decoded, text fitted) may not choose SDL's video driver for the process."""
+    import subprocess
+    import sys
+
+    d = staff_dir(tmp_path, '[gym]\nlogo = "logo.png"\n', {"logo.png": png_bytes(120, 60, (255, 0, 255))})
+    code = (
+        "import os, sys; from kiosk.content import check_content; from kiosk.ui.fit import ScreenFit;"
+        " c, p = check_content(sys.argv[1], screen=ScreenFit()); assert c is not None and c.logo, p;"
+        " print(os.environ.get('SDL_VIDEODRIVER'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
+    out = subprocess.run([sys.executable, "-c", code, str(d)], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "None"

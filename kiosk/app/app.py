@@ -1,4 +1,4 @@
-"""The kiosk, composed: `App.step` is one frame - button edges -> gestures -> the mode machine; the
+"""The kiosk, composed: `App.run_frame` is one frame - button edges -> gestures -> the mode machine; the
 newest camera frame -> vision -> the mode machine; the LED bar; the screen. `App.run` is the loop
 (loop.py). App only joins the parts: kiosk.py decides, feed.py sees, observers.py watch, kiosk.ui
 draws, wiring.py builds the devices. One thread."""
@@ -116,7 +116,7 @@ class App:
         if ok:
             self.feed.set_target_angle(self.content.target_angle_deg)
 
-    def step(self, t: float, edges, screen, renderer) -> None:
+    def run_frame(self, t: float, edges, screen, renderer) -> None:
         """One frame at loop time t (s): inputs, camera, state, outputs, drawn onto `screen`."""
         if self._t_prev is not None and t > self._t_prev:
             self.fps_measured += self.timing.fps_weight * (1.0 / (t - self._t_prev) - self.fps_measured)

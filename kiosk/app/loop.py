@@ -1,4 +1,4 @@
-"""The loop around `App.step`: the clock (real, or simulated for headless runs), the display and its
+"""The loop around `App.run_frame`: the clock (real, or simulated for headless runs), the display and its
 events, the buttons and the script, signals, systemd's readiness and watchdog, and an orderly end."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Loop:
                 edges = self._inputs(t)
                 if edges is None:
                     return 0
-                app.step(t, edges, self.display.surface, renderer)
+                app.run_frame(t, edges, self.display.surface, renderer)
                 app.frames += 1
                 self._outputs()
         finally:
