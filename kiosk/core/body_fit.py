@@ -46,7 +46,8 @@ _R_HEAD = 0.05
 _T_SHIN = np.array([0.3, 0.5, 0.7, 0.85])
 _T_THIGH = np.array([0.2, 0.45, 0.7, 0.9])
 _T_TRUNK = np.array([0.2, 0.4, 0.6, 0.8, 0.95])
-# pose limits (degrees)
+# pose limits (degrees); the knee's flexion (shin + thigh) stays above -KNEE_MIN_DEG
+KNEE_MIN_DEG = 6.0
 SHIN_RANGE = (-15.0, 55.0)
 THIGH_RANGE = (-25.0, 115.0)
 TRUNK_RANGE = (-20.0, 115.0)
@@ -295,6 +296,8 @@ def _search(fitter: Fitter, ankle_x, ankle_y, centre, offsets) -> tuple[np.ndarr
     ck = np.clip(centre[3] + G[3].ravel(), *TRUNK_RANGE)
     ax = ankle_x + cd
     c = fitter.full(ax, np.full_like(ax, ankle_y), cs, cf, ck)
+    # knees do not bend backwards
+    c += np.maximum(0.0, -KNEE_MIN_DEG - (cs + cf)) * 2.0
     return c.reshape(shape), np.stack([cd, cs, cf, ck]).reshape((4, *shape))
 
 
@@ -306,6 +309,12 @@ def _best(costs: np.ndarray, params: np.ndarray) -> tuple[np.ndarray, float, tup
 _ZERO = np.zeros(1)
 _FINE_DEG = 3.0
 _FINE = np.array([-_FINE_DEG, 0.0, _FINE_DEG])
+_WIDE = (
+    _ZERO,
+    np.array([-16.0, -8.0, 0.0, 8.0, 16.0]),
+    np.array([-24.0, -12.0, 0.0, 12.0, 24.0]),
+    np.array([-30.0, -15.0, 0.0, 15.0, 30.0]),
+)
 
 
 def fit(
@@ -329,7 +338,7 @@ def fit(
         sl = ankle_slack_px
         coarse = (
             np.array([-sl, 0.0, sl]),
-            np.arange(-25.0, 30.1, 9.0),
+            np.arange(-25.0, 40.1, 9.0),
             np.arange(-60.0, 60.1, 12.0),
             np.arange(-60.0, 60.1, 10.0),
         )
@@ -341,6 +350,13 @@ def fit(
         if all(i == 1 for i in idx[1:]):
             break
         start = best
+    if prev is not None and cost > (1.5 * prev.cost + 0.3) * _N_SAMPLES:
+        # much worse than last frame: the body moved faster than the steps follow; look wider
+        c2, p2 = _search(fitter, ankle_x, ankle_y, start, _WIDE)
+        b2, cost2, _ = _best(c2, p2)
+        if cost2 < cost:
+            costs, params = _search(fitter, ankle_x, ankle_y, b2, fine)
+            best, cost, idx = _best(costs, params)
     # parabola through the three costs along each angle, at the best point of the grid
     for axis in (1, 2, 3):
         if idx[axis] == 1:

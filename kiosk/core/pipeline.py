@@ -83,7 +83,9 @@ class Pipeline:
             if t - self._t_change >= wait:
                 self._present, self._t_change = raw, None
         angle = obs.hip_angle_deg if (obs.present and self._present) else None
-        events = self.counter.update(angle, self._present, t)
+        events = self.counter.update(
+            angle, self._present, t, knee_deg=obs.knee_deg, trunk_deg=obs.trunk_deg
+        )
         c = self.counter
         return FrameResult(
             t, obs, self._present, obs.hip_angle_deg, c.smoothed_deg, c.depth, c.count, c.phase, events

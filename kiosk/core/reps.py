@@ -24,6 +24,14 @@ class RepSettings:
     max_gap_s: float = 0.7  # an angle missing longer than this abandons the current rep
     smooth_tau_s: float = 0.08  # exponential smoothing time constant
     min_standing_deg: float = 150.0  # a "standing" angle below this is not trusted as standing
+    # A squat is not a hinge: at its deepest the trunk stays near vertical and the knees bend far.
+    # A knee-dominant hinge (knees bent a lot, but the trunk well forward) still counts.
+    squat_trunk_deg: float = 32.0  # trunk lean from vertical at the bottom below this ...
+    squat_knee_deg: float = 75.0  # ... with the knees bent more than this: "that was a squat"
+    # On the way down a squat bends the knees first and the trunk hardly leans: knees past
+    # squat_early_knee_deg while bent more than squat_early_ratio times the trunk's lean.
+    squat_early_knee_deg: float = 25.0
+    squat_early_ratio: float = 3.0
 
 
 class Phase(Enum):
@@ -36,7 +44,7 @@ class Phase(Enum):
 
 @dataclass(frozen=True)
 class RepEvent:
-    kind: str  # "descent", "bottom", "rep", "abandoned"
+    kind: str  # "descent", "bottom", "rep", "abandoned", "squat" (down and up like a rep, not a hinge)
     t: float
     rep: int = 0  # count after this event
     angle_deg: float = 0.0  # deepest angle for "bottom"/"rep"
@@ -62,13 +70,26 @@ class RepCounter:
     _t_start: float = 0.0
     _deepest: float = 180.0
     _t_refractory: float = -1e9
+    _bottom_trunk: float | None = None  # trunk lean and knee bend where the hip was deepest
+    _bottom_knee: float | None = None
+    _squat_frames: int = 0  # frames of this descent that look like a squat going down
 
     def reset_set(self) -> None:
         """Start a new set: count and best depth back to zero; the standing angle is kept."""
         self.count = 0
         self.best_deg = None
 
-    def update(self, angle_deg: float | None, present: bool, t: float) -> list[RepEvent]:
+    def update(
+        self,
+        angle_deg: float | None,
+        present: bool,
+        t: float,
+        *,
+        knee_deg: float | None = None,
+        trunk_deg: float | None = None,
+    ) -> list[RepEvent]:
+        """One frame: the hip angle (None when not measured), whether someone is there, the time;
+        the knee flexion and trunk lean (degrees) where vision measures them tell a squat apart."""
         s = self.settings
         events: list[RepEvent] = []
         if not present:
@@ -79,7 +100,8 @@ class RepCounter:
         if angle_deg is None:
             if self._t_seen is not None and t - self._t_seen > s.max_gap_s:
                 if self.phase in (Phase.DESCENDING, Phase.BOTTOM):
-                    events.append(RepEvent("abandoned", t, self.count))
+                    kind = "squat" if self._squat() else "abandoned"
+                    events.append(RepEvent(kind, t, self.count, self._deepest))
                     self.phase = Phase.STANDING if self.standing_deg else Phase.CALIBRATING
                 elif self.phase == Phase.CALIBRATING:
                     self._t_calib = t
@@ -124,15 +146,23 @@ class RepCounter:
                 self.phase = Phase.DESCENDING
                 self._t_start = t
                 self._deepest = a
+                self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
+                self._squat_frames = 0
                 events.append(RepEvent("descent", t, self.count, a))
         elif self.phase in (Phase.DESCENDING, Phase.BOTTOM):
+            if self._looks_like_squat(knee_deg, trunk_deg):
+                self._squat_frames += 1
+            if a < self._deepest:
+                self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
             self._deepest = min(self._deepest, a)
             if self.phase == Phase.DESCENDING and a <= s.target_angle_deg:
                 self.phase = Phase.BOTTOM
                 events.append(RepEvent("bottom", t, self.count, a))
             if a >= stand - s.up_margin_deg:
                 dur = t - self._t_start
-                if self.phase == Phase.BOTTOM and s.min_rep_s <= dur <= s.max_rep_s:
+                if self._squat():
+                    events.append(RepEvent("squat", t, self.count, self._deepest, dur))
+                elif self.phase == Phase.BOTTOM and s.min_rep_s <= dur <= s.max_rep_s:
                     self.count += 1
                     self.best_deg = (
                         self._deepest if self.best_deg is None else min(self.best_deg, self._deepest)
@@ -145,6 +175,19 @@ class RepCounter:
                 self.phase = Phase.CALIBRATING  # bent over for a long time: re-learn standing
                 self._t_calib, self._calib_min, self._calib_max = t, a, a
         return events
+
+    def _looks_like_squat(self, knee_deg: float | None, trunk_deg: float | None) -> bool:
+        s = self.settings
+        if knee_deg is None or trunk_deg is None:
+            return False
+        return knee_deg > s.squat_early_knee_deg and knee_deg > s.squat_early_ratio * max(trunk_deg, 4.0)
+
+    def _squat(self) -> bool:
+        """This descent was a squat: seen going down like one (two frames), or squatting at depth."""
+        s = self.settings
+        tk, kn = self._bottom_trunk, self._bottom_knee
+        at_depth = tk is not None and kn is not None and tk < s.squat_trunk_deg and kn > s.squat_knee_deg
+        return at_depth or self._squat_frames >= 2
 
     def _leave(self) -> None:
         self.phase = Phase.AWAY

@@ -13,6 +13,11 @@ kettlebell hang in front of the body and never touch those two edges.
 from __future__ import annotations
 
 import math
+
+# A body is not the model: a person's own shape biases the fitted angle by a few degrees, the same
+# standing and at depth. Standing tall (what the calibration asks for) is taken to be this angle, and
+# the difference corrects every reading for this person (within limits).
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,9 +32,7 @@ from kiosk.core.body_fit import (
     signed_distance,
 )
 
-# A body is not the model: a person's own shape biases the fitted angle by a few degrees, the same
-# standing and at depth. Standing tall (what the calibration asks for) is taken to be this angle, and
-# the difference corrects every reading for this person (within limits).
+ROW_GAIN = os.environ.get("RG", "1") == "1"
 STANDING_REF_DEG = 177.0
 MAX_CORRECTION_DEG = 6.0
 
@@ -214,22 +217,27 @@ class BackgroundModel:
             # a little (b). Medians ignore a person's edge or a flickering lamp in the sample.
             a = min(max(_median(y / np.maximum(x, 8.0)), 0.4), 2.5)
             b = _median(y - a * x)
+            rows_gain = self._row_gain(gb, gi, sample, a, b, img.shape[0])
+            if rows_gain is not None:
+                a = a * rows_gain  # (H, 1): rolling-shutter flicker bands
+                y = y / rows_gain[2::8][np.nonzero(sample)[0]][:, 0]
             # Noise (sensor noise, texture shimmer) sets the threshold; measured outside the local
             # range, like the foreground test below.
             if self._boot != "occupied":
                 lo_s, hi_s = self._bg_lo[grid][sample], self._bg_hi[grid][sample]
             else:
                 lo_s = hi_s = x
-            res = np.maximum(np.maximum(y - (a * hi_s + b), (a * lo_s + b) - y), 0.0)
+            a0 = a if np.ndim(a) == 0 else float(np.mean(a))
+            res = np.maximum(np.maximum(y - (a0 * hi_s + b), (a0 * lo_s + b) - y), 0.0)
             # The 90th percentile (not the median) also catches a tone response that is not quite
             # affine in places (a real camera's gamma and vignetting), which then flickers.
             k90 = int(res.size * 0.9)
             k_n = 0.5 if self._frame_no < 10 else 0.1  # settle fast after (re)learning
             self.noise += k_n * (float(np.partition(res, k90)[k90]) / 1.645 - self.noise)
-        self.gain, self.offset = a, b
+        self.gain, self.offset = (a if np.ndim(a) == 0 else float(np.mean(a))), b
         # Work in background units: the frame with the tone change undone.
         cur = (img - b) * (1.0 / a)
-        thr = max(s.diff_threshold, s.noise_factor * self.noise) / a
+        thr = max(s.diff_threshold, s.noise_factor * self.noise) / self.gain
         # A pixel differs only if it leaves the range of the background around it (3x3): a camera
         # that shakes by a pixel moves every edge by a pixel, and that is not a person.
         # (Not while someone's image may still be in the background: its edges would blind it.)
@@ -276,6 +284,29 @@ class BackgroundModel:
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
         return fg
+
+    @staticmethod
+    def _row_gain(gb, gi, sample, a: float, b: float, height: int) -> np.ndarray | None:
+        """Per-row gain (H x 1) when the light flickers in horizontal bands (mains lighting read out
+        row by row), from each sample row's mean ratio to the global fit; None when rows agree."""
+        n = sample.sum(axis=1)
+        ok = n >= 6
+        if ok.sum() < 4:
+            return None
+        # each sample row's median ratio to the global fit (NaN sorts last)
+        q = np.sort(np.where(sample, (gi - b) / np.maximum(a * gb, 8.0), np.nan), axis=1)
+        f = np.take_along_axis(q, (n // 2)[:, None], axis=1)[:, 0]
+        f = f[ok]
+        if f.size < 6 or float(np.abs(f - 1.0).max()) < 0.02:
+            return None
+        # Bands are smooth over many rows; camera shake and noise scatter row by row: only a
+        # smooth pattern is corrected.
+        smooth = np.convolve(np.pad(f, 1, mode="edge"), np.full(3, 1.0 / 3.0), mode="valid")
+        if float(np.std(f - smooth)) > 0.4 * float(np.std(smooth - 1.0)):
+            return None
+        ok_rows = np.flatnonzero(ok)
+        rows = 2 + 8 * ok_rows
+        return np.interp(np.arange(height), rows, smooth).astype(np.float32)[:, None]
 
     def _update_range(self) -> None:
         """3x3 minimum and maximum of the background (the range a 1-px camera shake can produce)."""

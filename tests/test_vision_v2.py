@@ -1,0 +1,90 @@
+"""Vision v2 on the kinds of lifts and rooms the first estimator failed: knee-dominant pulls, a
+camera off side-on, squats, someone still in view from the first frame, flickering light.
+
+Each scene is short, seeded and on a plain wall; tolerances are per test (the benchmark scores the
+averages over many scenes).
+"""
+
+import numpy as np
+import pytest
+
+from kiosk.core.pipeline import Pipeline
+from kiosk.replay import replay
+from kiosk.sim.body import BodyShape
+from kiosk.sim.scene import Scene, SceneSpec, Segment, render_clip
+
+BODY = BodyShape(height_m=1.78, top_shade=45, legs_shade=35, skin_shade=170)
+
+
+def rep(style="hinge", *, depth=0.95, descent=1.3, bottom=0.3, ascent=1.1, rest=1.2, **kw):
+    return Segment("rep", descent + bottom + ascent + rest, depth, descent, bottom, ascent, style, **kw)
+
+
+def spec(body_segments, *, walk=True, **kw):
+    seq = [Segment("empty", 2.0), Segment("walk_in", 3.0), Segment("stand", 2.0)] if walk else []
+    seq += [*body_segments, Segment("stand", 1.5)]
+    base = dict(seed=4242, body=BODY, background="plain", wall_shade=175.0, floor_shade=120.0)
+    base.update(kw)
+    return SceneSpec(timeline=tuple(seq), **base)
+
+
+def run(sp):
+    frames, fps, truths = render_clip(sp)
+    return Scene(sp), truths, replay(frames, fps)
+
+
+def bottom_errors(scene, res):
+    """|measured - true| hip angle at each true rep's deepest frame (None where not measured)."""
+    out = []
+    for rt in scene.rep_truths:
+        got = res.results[rt.bottom_frame].hip_angle_deg
+        out.append(None if got is None else abs(got - rt.bottom_hip_angle_deg))
+    return out
+
+
+def test_knee_dominant_pulls_count_with_their_true_hip_angle():
+    sp = spec([rep("knee", knee_deg=60.0, lean_deg=50.0) for _ in range(3)])
+    scene, _truths, res = run(sp)
+    assert scene.true_reps == 3
+    assert res.reps == 3
+    assert all(rt.bottom_knee_deg > 50 for rt in scene.rep_truths)  # the scene is what it says
+    errs = bottom_errors(scene, res)
+    assert all(e is not None and e <= 10.0 for e in errs), errs
+
+
+@pytest.mark.parametrize("yaw_deg", [30.0, 45.0])
+def test_a_camera_off_side_on_still_counts_every_rep(yaw_deg):
+    scene, _truths, res = run(spec([rep() for _ in range(4)], yaw_deg=yaw_deg))
+    assert scene.true_reps == 4
+    assert res.reps == 4
+
+
+def test_a_squat_is_not_a_hinge_it_is_said_and_not_counted():
+    squats = [
+        Segment("squat", 4.0, 1.0, 1.3, 0.3, 1.1, knee_deg=110.0, lean_deg=15.0) for _ in range(3)
+    ]
+    sp = spec(squats)
+    frames, fps, _ = render_clip(sp)
+    pipe = Pipeline()
+    kinds = []
+    for i in range(frames.shape[0]):
+        kinds += [e.kind for e in pipe.step(frames[i], i / fps).events]
+    assert "rep" not in kinds
+    # said at least once (the body model loses deep squats after the first: see README)
+    assert kinds.count("squat") >= 1
+
+
+def test_someone_still_in_view_from_frame_0_has_their_first_rep_counted():
+    sp = spec([Segment("still", 1.2), *(rep() for _ in range(3))], walk=False)
+    scene, _truths, res = run(sp)
+    assert scene.true_reps == 3
+    assert res.reps == 3
+    assert res.rep_frames[0] <= scene.rep_end_frames[0] + int(0.5 * scene.fps)
+
+
+def test_flickering_light_in_bands_neither_hides_the_person_nor_breaks_the_count():
+    sp = spec([rep() for _ in range(4)], flicker=0.04, flicker_bands=0.06)
+    scene, truths, res = run(sp)
+    assert res.reps == scene.true_reps == 4
+    seen = [r.present for t, r in zip(truths, res.results, strict=True) if t.phase in ("stand", "hinge")]
+    assert np.mean(seen) >= 0.95
