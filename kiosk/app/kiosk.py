@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
+from kiosk.app.settings import LoopTiming
 from kiosk.content import Content
 from kiosk.content.live import LiveContent
 from kiosk.core import modes
@@ -26,7 +27,7 @@ class Kiosk:
         *,
         idle_s: float = modes.ModeTiming.idle_s,
         button_timing: ButtonTiming | None = None,
-        rep_flash_s: float = 1.2,
+        rep_flash_s: float = LoopTiming.rep_flash_s,
     ) -> None:
         self.live_content = live_content
         self.idle_s = idle_s
