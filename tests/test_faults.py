@@ -78,17 +78,21 @@ def test_camera_stops_resumes_and_sends_garbage_without_a_crash(tmp_path, caplog
     assert rows[-1][3] > reps_at_14 and all(r[3] >= reps_at_14 for r in during(14.0, 45.0))
 
 
-def _valid(s: modes.State) -> None:
-    assert s.mode in modes.Mode
+def _valid(s: modes.State, t: float) -> None:
+    """What must hold whatever was pressed: indexes in range, no set past its target while it runs,
+    no trainer demo outside Train and its summary, no time from the future."""
     assert 0 <= s.step < s.n_steps and 0 <= s.card < s.n_cards
-    assert s.reps >= 0 and s.set_target >= 1
+    assert s.reps >= 0 and (s.mode != modes.Mode.TRAIN or s.reps < s.target_reps)
     assert not (s.demo and s.mode in (modes.Mode.ATTRACT, modes.Mode.LEARN))
+    assert s.since <= t and s.last_input <= t
+    assert s.fault is False  # buttons and reps never fault the machine
 
 
 def test_10000_random_presses_and_holds_always_leave_a_valid_mode():
     rng = random.Random(24)
     tracker, state, t = ButtonTracker(), modes.State(), 0.0
     seen_modes = set()
+    sets_done = 0
     for _ in range(10_000):
         b = rng.choice(BUTTONS)
         hold = rng.choice([0.05, 0.2, 0.5, 2.5, 6.0, 0.01])
@@ -105,14 +109,16 @@ def test_10000_random_presses_and_holds_always_leave_a_valid_mode():
         for g in events:
             ev = modes.Button(g.button, g.kind) if hasattr(g, "kind") else g
             state, _fx = modes.step(state, ev, t)
-            _valid(state)
-        if state.mode == modes.Mode.TRAIN and rng.random() < 0.5:  # the camera counts a rep
+            _valid(state, t)
+        for _ in range(rng.choice([0, 0, 1, 3, 9])):  # the camera counts reps, sometimes a whole set
             state, _fx = modes.step(state, modes.Rep(rng.uniform(80, 119), 2.0), t)
-            _valid(state)
+            _valid(state, t)
+            sets_done += state.mode == modes.Mode.SUMMARY and _fx != []
         state, _fx = modes.step(state, modes.Tick(), t)
-        _valid(state)
+        _valid(state, t)
         seen_modes.add(state.mode)
     assert seen_modes == set(modes.Mode)  # every mode was reached along the way
+    assert sets_done > 10  # and sets ran to their end
 
 
 def test_a_button_held_for_an_hour_is_reported_stuck_once_and_the_others_still_work():
@@ -127,7 +133,7 @@ def test_a_button_held_for_an_hour_is_reported_stuck_once_and_the_others_still_w
             state, _ = modes.step(state, modes.Button(g.button, g.kind), t)
             notices.append(state.notice)
         state, _ = modes.step(state, modes.Tick(), t)
-        _valid(state)
+        _valid(state, t)
         if k == 1800 * 30:  # half an hour in, a member presses GREEN: it still works
             gestures = tracker.edge("green", True, t) + tracker.edge("green", False, t + 0.1)
             assert [g.kind for g in gestures] == ["press"]
