@@ -72,7 +72,7 @@ class Pipeline:
         self.estimator.relearn_background()
 
     def step(self, frame: np.ndarray, t: float) -> FrameResult:
-        obs = self.estimator.process(frame)
+        obs = self.estimator.process(frame, t)
         raw = obs.present
         if raw == self._present:
             self._t_change = None

@@ -53,6 +53,10 @@ class VisionSettings:
     min_height_frac: float = 0.28  # a person is at least this fraction of the frame height
     min_fill: float = 0.12  # silhouette pixels / bounding box area
     edge_margin_px: int = 2  # a silhouette touching the side edges is not fully in view
+    # Started with no empty room seen: the room counts as empty when nothing has moved for
+    # still_room_s, or when someone who was in view has been gone for empty_room_s.
+    still_room_s: float = 60.0
+    empty_room_s: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -171,8 +175,10 @@ class BackgroundModel:
         self._boot = "undecided"  # -> "empty" (normal) or "occupied" (someone was in view at start)
         self._boot_votes = 0
         self._row_level: np.ndarray | None = None
-        self._quiet_frames = 0
         self._frame_no = 0
+        self._t_s = 0.0
+        self._t_start_s = 0.0
+        self._t_quiet_s: float | None = None  # since when the room has looked empty (occupied start)
         self._last_span: tuple[int, int, int, int] | None = None
 
     def relearn(self) -> None:
@@ -185,8 +191,10 @@ class BackgroundModel:
         """True while the model suspects someone was already in view when it started learning."""
         return self._boot == "occupied"
 
-    def apply(self, img: np.ndarray, *, person_mask: np.ndarray | None = None) -> np.ndarray:
-        """Return the foreground mask for `img` (float32) and learn from it."""
+    def apply(self, img: np.ndarray, t_s: float, *, person_mask: np.ndarray | None = None) -> np.ndarray:
+        """Return the foreground mask for `img` (float32) seen at `t_s` (monotonic seconds) and
+        learn from it."""
+        self._t_s = t_s
         s = self._s
         if self._bg is None or self._bg.shape != img.shape:
             self._bg = img.copy()
@@ -194,8 +202,9 @@ class BackgroundModel:
             self._unverified = np.ones(img.shape, bool)
             self._boot, self._boot_votes = "undecided", 0
             self._row_level = np.median(img[:, ::2], axis=1).astype(np.float32)[:, None]
-            self._quiet_frames = 0
             self._frame_no = 0
+            self._t_start_s = t_s
+            self._t_quiet_s = None
             self._last_span = None
             self.gain, self.offset, self.noise = 1.0, 0.0, 2.0
             self._update_range()
@@ -411,7 +420,7 @@ class BackgroundModel:
         min_px = fg.size // 400
         if self._boot == "undecided":
             if n_fg < min_px or self._frame_no < 10:  # (the first frames only settle the model)
-                if self._frame_no > 30 * 60:  # a minute with nothing moving: treat as an empty room
+                if self._t_s - self._t_start_s > self._s.still_room_s:  # nothing moved: an empty room
                     self._boot, self._unverified = "empty", None
                 return fg
             # The first thing that moves decides: someone walking into an empty room enters from a
@@ -450,11 +459,12 @@ class BackgroundModel:
         fg = fg.copy()
         fg[y0:, x0:x1] |= self._row_outliers(cur[y0:, x0:x1], y0) & unv[y0:, x0:x1]
         if fg.sum() < min_px:
-            self._quiet_frames += 1
-            if self._quiet_frames > 45:  # the room has been empty for a while: everything is verified
+            if self._t_quiet_s is None:
+                self._t_quiet_s = self._t_s
+            if self._t_s - self._t_quiet_s > self._s.empty_room_s:  # empty for a while: everything verified
                 self._boot, self._unverified, self._last_span = "empty", None, None
         else:
-            self._quiet_frames = 0
+            self._t_quiet_s = None
         return fg
 
 
@@ -475,8 +485,8 @@ class HipEstimator:
         self._track = _Track()
         self._person_prev = None
 
-    def process(self, frame: np.ndarray) -> Observation:
-        """Analyse one grayscale frame (H x W uint8)."""
+    def process(self, frame: np.ndarray, t_s: float) -> Observation:
+        """Analyse one grayscale frame (H x W uint8) seen at `t_s` (monotonic seconds)."""
         if frame.ndim != 2:
             raise ValueError(f"frame must be 2-D grayscale, got shape {frame.shape}")
         h, w = frame.shape
@@ -487,7 +497,7 @@ class HipEstimator:
             img = frame[:hh, :ww].reshape(hh // k, k, ww // k, k).mean(axis=(1, 3), dtype=np.float32)
         else:
             img = frame.astype(np.float32)
-        fg = self.background.apply(img, person_mask=self._person_prev)
+        fg = self.background.apply(img, t_s, person_mask=self._person_prev)
         obs = self._measure(fg)
         self._person_prev = obs.mask if obs.present else None
         return obs
