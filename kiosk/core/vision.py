@@ -1,13 +1,15 @@
-"""Frames in, numbers out: background model -> silhouette -> person -> hip angle.
+"""Frames in, numbers out: background model -> silhouette -> person -> body model -> hip angle.
 
-Pure numpy. One `HipEstimator` per camera; call `process(frame)` from one thread, one frame at a time,
-in order. Frames are grayscale H x W uint8 (160x120 .. 640x480, either orientation).
+Pure numpy. One `HipEstimator` per camera; call `process(frame, t_s)` from one thread, one frame at a
+time, in order, with the frame's monotonic time. Frames are grayscale H x W uint8 (160x120 .. 640x480,
+either orientation).
 
-How the angle is measured: seen side-on, the back and the back of the thigh are surfaces that run
-parallel to the spine and the femur. The estimator finds the most posterior point of the silhouette
-between knee and chest height (the seat), fits one line to the back of the thigh below it and one to
-the back above it, and reports the angle between the two lines (180 = standing tall). Arms, hands and a
-kettlebell hang in front of the body and never touch those two edges.
+How the angle is measured: an articulated side-view body (shin, thigh, trunk, head; lengths from the
+person's standing height, the ankle anchored where the feet stand) is fitted to the silhouette each
+frame, near the last frame's pose (`kiosk.core.body_fit`). The hip angle is the angle at the fitted
+hip joint between the thigh and the trunk (180 = standing tall), the knee flexion and the trunk's
+lean come from the same fit. Arms, hands and a kettlebell hang in front of the body; the fit matches
+only the back outlines (calf, hamstrings and seat, the back), so they do not pull it.
 """
 
 from __future__ import annotations
