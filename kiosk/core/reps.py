@@ -32,6 +32,7 @@ class RepSettings:
     # squat_early_knee_deg while bent more than squat_early_ratio times the trunk's lean.
     squat_early_knee_deg: float = 25.0
     squat_early_ratio: float = 3.0
+    squat_max_lean_deg: float = 40.0  # ... and the trunk never leant further than this
 
 
 class Phase(Enum):
@@ -73,6 +74,7 @@ class RepCounter:
     _bottom_trunk: float | None = None  # trunk lean and knee bend where the hip was deepest
     _bottom_knee: float | None = None
     _squat_frames: int = 0  # frames of this descent that look like a squat going down
+    _squat_run: int = 0  # standing: consecutive frames bending like a squat (before a descent starts)
 
     def reset_set(self) -> None:
         """Start a new set: count and best depth back to zero; the standing angle is kept."""
@@ -137,6 +139,8 @@ class RepCounter:
         self.depth = min(1.0, max(0.0, (stand - a) / span))
 
         if self.phase == Phase.STANDING:
+            squatting = a < stand - 4.0 and self._looks_like_squat(knee_deg, trunk_deg)
+            self._squat_run = self._squat_run + 1 if squatting else 0
             if a >= stand - s.up_margin_deg:
                 # Follow the person's posture while standing: quickly up to a taller stance, slowly
                 # down (a slouch must not turn a shallow bend into a "rep").
@@ -147,10 +151,13 @@ class RepCounter:
                 self._t_start = t
                 self._deepest = a
                 self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
-                self._squat_frames = 0
+                self._squat_frames = self._squat_run  # (it may have begun before the descent did)
                 events.append(RepEvent("descent", t, self.count, a))
         elif self.phase in (Phase.DESCENDING, Phase.BOTTOM):
-            if self._looks_like_squat(knee_deg, trunk_deg):
+            # (only on the way down: near the top of the way up the knees are still bent while the
+            # trunk is upright again, in every hinge)
+            going_down = self.phase == Phase.DESCENDING and a <= self._deepest + 2.0
+            if going_down and self._looks_like_squat(knee_deg, trunk_deg):
                 self._squat_frames += 1
             if a < self._deepest:
                 self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
@@ -187,7 +194,9 @@ class RepCounter:
         s = self.settings
         tk, kn = self._bottom_trunk, self._bottom_knee
         at_depth = tk is not None and kn is not None and tk < s.squat_trunk_deg and kn > s.squat_knee_deg
-        return at_depth or self._squat_frames >= 2
+        # (the way down alone could be a few misread frames: the trunk must not have leant far either)
+        went_down_like_one = self._squat_frames >= 2 and tk is not None and tk < s.squat_max_lean_deg
+        return at_depth or went_down_like_one
 
     def _leave(self) -> None:
         self.phase = Phase.AWAY

@@ -58,6 +58,7 @@ class VisionSettings:
     # Started with no empty room seen: the room counts as empty when nothing has moved for
     # still_room_s, or when someone who was in view has been gone for empty_room_s.
     still_room_s: float = 60.0
+    still_start_s: float = 3.0  # someone standing still from the start is looked for this long
     empty_room_s: float = 3.0
 
 
@@ -176,6 +177,7 @@ class BackgroundModel:
         self._unverified: np.ndarray | None = None
         self._boot = "undecided"  # -> "empty" (normal) or "occupied" (someone was in view at start)
         self._boot_votes = 0
+        self._still_votes = 0
         self._row_level: np.ndarray | None = None
         self._frame_no = 0
         self._t_s = 0.0
@@ -202,7 +204,7 @@ class BackgroundModel:
             self._bg = img.copy()
             self._fg_prev = np.zeros(img.shape, bool)
             self._unverified = np.ones(img.shape, bool)
-            self._boot, self._boot_votes = "undecided", 0
+            self._boot, self._boot_votes, self._still_votes = "undecided", 0, 0
             self._row_level = np.median(img[:, ::2], axis=1).astype(np.float32)[:, None]
             self._frame_no = 0
             self._t_start_s = t_s
@@ -414,12 +416,42 @@ class BackgroundModel:
         # A row's level is a crude model of a wall (lamps, vignetting): only clear outliers count.
         return np.abs(region - level) > 30.0 + 0.06 * level
 
+    def _still_person(self, cur: np.ndarray) -> tuple[int, int, int, int] | None:
+        """At start-up, before anything moves: a person-shaped block of pixels that stand out from
+        their row's wall level (someone already standing on the mark), or None. Plain walls only
+        in practice: posters and racks are rarely person-shaped, and the body fit must then agree."""
+        h, w = cur.shape
+        out = _shift_and(_shift_or(self._row_outliers(cur, 0)))
+        span = _main_span(out)
+        if span is None:
+            return None
+        x0, y0, x1, y1 = span
+        bh, bw = y1 - y0, x1 - x0
+        margin = max(2, w // 40)
+        person_like = (
+            bh >= self._s.min_height_frac * h
+            and 2.2 * bw <= bh <= 9.0 * bw
+            and y1 >= 0.55 * h
+            and x0 > margin
+            and x1 < w - margin
+            and out[y0:y1, x0:x1].mean() >= 0.3
+        )
+        return span if person_like else None
+
     def _boot_logic(self, fg: np.ndarray, cur: np.ndarray, ghost: np.ndarray) -> np.ndarray:
         """Decide whether the first frame held a person, and if so find their still parts."""
         if self._boot == "empty":
             return fg
         n_fg = int(fg.sum())
         min_px = fg.size // 400
+        if self._boot == "undecided":
+            still = self._still_person(cur) if self._t_s - self._t_start_s < self._s.still_start_s else None
+            if still is not None:
+                self._still_votes += 1
+                if self._still_votes >= 3:  # someone stands in view, still, from the start
+                    self._boot, self._last_span = "occupied", still
+            else:
+                self._still_votes = 0
         if self._boot == "undecided":
             if n_fg < min_px or self._frame_no < 10:  # (the first frames only settle the model)
                 if self._t_s - self._t_start_s > self._s.still_room_s:  # nothing moved: an empty room
