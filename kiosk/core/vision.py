@@ -428,13 +428,15 @@ class BackgroundModel:
         x0, y0, x1, y1 = span
         bh, bw = y1 - y0, x1 - x0
         margin = max(2, w // 40)
-        person_like = (
+        inside = int(out[y0:y1, x0:x1].sum())
+        plain_wall = int(out.sum()) - inside < 0.005 * out.size  # nothing else stands out
+        person_like = plain_wall and (
             bh >= self._s.min_height_frac * h
             and 2.2 * bw <= bh <= 9.0 * bw
             and y1 >= 0.55 * h
             and x0 > margin
             and x1 < w - margin
-            and out[y0:y1, x0:x1].mean() >= 0.3
+            and inside >= 0.3 * bh * bw
         )
         return span if person_like else None
 
