@@ -157,6 +157,8 @@ class App:
         if r.result.present != self.state.present:
             self.apply(modes.Presence(r.result.present), t)
         for ev in r.result.events:
+            if ev.kind == "squat":
+                self.kiosk.saw_squat(t)
             if ev.kind == "rep" and self.state.mode == modes.Mode.TRAIN:  # only reps in a set count
                 self.sessions.rep(ev.angle_deg, ev.duration_s, demo=self.state.demo)
                 if self.recorder:

@@ -32,11 +32,13 @@ class Kiosk:
         self.live_content = live_content
         self.idle_s = idle_s
         self.rep_flash_s = rep_flash_s
+        self.squat_cue_s = 3.0 * rep_flash_s  # long enough to read from the mark
         self.tracker = ButtonTracker(button_timing or ButtonTiming())
         c = self.content
         self.state = modes.State(n_steps=len(c.steps), set_target=c.set_reps)
         self.learn_from_pose = 0.0  # the previous Learn step's pose, for the figure's transition
-        self.rep_t = self.set_t = -math.inf  # when the last rep and set were counted (LED bar flashes)
+        # when the last rep and set were counted (LED bar flashes) and a squat seen
+        self.rep_t = self.set_t = self.squat_t = -math.inf
         self.observers: list[Observer] = []
         if not live_content.valid:
             self.content_changed(False)
@@ -84,6 +86,15 @@ class Kiosk:
 
     def rep_flash(self, t: float) -> bool:
         return t - self.rep_t < self.rep_flash_s
+
+    def saw_squat(self, t: float) -> None:
+        """The camera saw a squat (not counted): the Train screen says so for a while."""
+        if self.state.mode == modes.Mode.TRAIN:
+            self.squat_t = t
+            log.info("a squat, not counted (a squat is not a hip hinge) at %.2f s", t)
+
+    def squat_flash(self, t: float) -> bool:
+        return t - self.squat_t < self.squat_cue_s
 
     def content_changed(self, ok: bool) -> None:
         """Between frames: the new content is in (or an edit was rejected); the set keeps its count."""

@@ -42,6 +42,7 @@ def screen_frame(app, t: float, shown, levels: tuple[float, ...]) -> ScreenFrame
         learn_from_pose=k.learn_from_pose,
         staff_lines=staff,
         rep_flash=k.rep_flash(t),
+        squat_flash=k.squat_flash(t),
         hinges_week=app.week.hinges,
         **live,
     )

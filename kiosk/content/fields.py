@@ -26,7 +26,7 @@ ASSETS = _assets_dir()
 DEFAULT_PATH = ASSETS / FILE_NAME
 # the content directory on a kiosk (the systemd unit's --content); KIOSK_CONTENT_DIR overrides it
 LIVE_DIR = Path(os.environ.get("KIOSK_CONTENT_DIR", "/etc/crux-kiosk/content"))
-CUE_KEYS = ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep")
+CUE_KEYS = ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep", "squat")
 MAX_TOML_BYTES = 256 * 1024
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 8_000_000
@@ -88,6 +88,9 @@ FIELDS: dict[str, Spec] = {
     "cues.bottom": Spec("text", "Train, at depth", ("train",), max_chars=60),
     "cues.ascending": Spec("text", "Train, coming back up", ("train",), max_chars=60),
     "cues.rep": Spec("text", "Train, for a second after each counted rep", ("train",), max_chars=60),
+    "cues.squat": Spec(
+        "text", "Train, after a squat (not counted: a squat is not a hinge)", ("train",), max_chars=60
+    ),
     "train.set_reps": Spec("int", "reps in a member's set", ("train", "summary"), 1, 50),
     "train.target_angle_deg": Spec(
         "float",

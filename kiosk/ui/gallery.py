@@ -41,6 +41,10 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
             "train-rep",
             frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, rep_flash=True),
         ),
+        (
+            "train-squat",
+            frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, squat_flash=True),
+        ),
         ("train-nobody", frame(State(mode=Mode.TRAIN, set_target=reps))),
         ("summary", frame(State(mode=Mode.SUMMARY, reps=reps, best_deg=97.0, rep_durations=(2.4,)))),
         ("call", frame(State(mode=Mode.CALL))),
@@ -49,7 +53,7 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
 
 
 def cue_screens(content: Content) -> list[tuple[str, ScreenFrame]]:
-    """The Train screen once per phase cue (the arrive and rep cues are in `screens`)."""
+    """The Train screen once per phase cue (the arrive, rep and squat cues are in `screens`)."""
     state = State(mode=Mode.TRAIN, reps=content.set_reps, set_target=content.set_reps)
     return [
         (f"train-{key}", ScreenFrame(state=state, content=content, t=1.0, **{**SOMEONE, **phase}))

@@ -42,6 +42,7 @@ class ScreenFrame:
     learn_from_pose: float = 0.0  # previous step's pose, for the animated transition
     staff_lines: tuple[str, ...] = ()
     rep_flash: bool = False  # a rep was just counted: the "rep" cue shows
+    squat_flash: bool = False  # a squat was just seen (not counted): the "squat" cue shows
     hinges_week: int = 0  # member reps on this kiosk in the last 7 days (from the rep log)
     camera_resting: bool = False
 

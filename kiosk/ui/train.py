@@ -86,7 +86,7 @@ def _readout(p, surf, f: ScreenFrame, right: pygame.Rect, seen: bool) -> int:
 def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
     """One cue above the button legend, in smaller type before it would overlap."""
     rep_cue = seen and f.rep_flash
-    key = "rep" if rep_cue else (cue_key(f) if seen else "arrive")
+    key = cue_for(f, seen)
     cue = f.content.cues[key]
     size = p.px(62)
     while size > p.px(36) and len(p.wrap(cue, size, room.width)) * size * 1.1 > room.height:
@@ -100,6 +100,17 @@ def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
         key=f"cues.{key}",
         bottom=room.bottom + 1,
     )
+
+
+def cue_for(f: ScreenFrame, seen: bool) -> str:
+    """The cue shown: a counted rep, a squat that was not counted, or the phase's cue."""
+    if not seen:
+        return "arrive"
+    if f.rep_flash:
+        return "rep"
+    if f.squat_flash:
+        return "squat"
+    return cue_key(f)
 
 
 def cue_key(f: ScreenFrame) -> str:
