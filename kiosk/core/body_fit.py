@@ -309,6 +309,7 @@ def _best(costs: np.ndarray, params: np.ndarray) -> tuple[np.ndarray, float, tup
 _ZERO = np.zeros(1)
 _FINE_DEG = 3.0
 _FINE = np.array([-_FINE_DEG, 0.0, _FINE_DEG])
+_FINE5 = np.array([-2 * _FINE_DEG, -_FINE_DEG, 0.0, _FINE_DEG, 2 * _FINE_DEG])
 _WIDE = (
     _ZERO,
     np.array([-16.0, -8.0, 0.0, 8.0, 16.0]),
@@ -331,6 +332,7 @@ def fit(
     around the prediction, following the best point while it lies on the batch's edge; a coarse
     batch first when the pose was lost; sub-step precision from parabolas through the costs."""
     fine = (_ZERO, _FINE, _FINE, _FINE)
+    first = (_ZERO, _FINE, _FINE5, _FINE5)  # the thigh and trunk move most between frames
     if prev is not None:
         pred = zip((prev.shin_deg, prev.thigh_deg, prev.trunk_deg), velocity, strict=True)
         start = np.array([0.0, *(p + 0.7 * v for p, v in pred)])
@@ -344,12 +346,13 @@ def fit(
         )
         c2, p2 = _search(fitter, ankle_x, ankle_y, np.array([0.0, 15.0, 45.0, 45.0]), coarse)
         start, _, _ = _best(c2, p2)
+    grid = first
     for _ in range(3):
-        costs, params = _search(fitter, ankle_x, ankle_y, start, fine)
+        costs, params = _search(fitter, ankle_x, ankle_y, start, grid)
         best, cost, idx = _best(costs, params)
-        if all(i == 1 for i in idx[1:]):
+        if all(0 < i < n - 1 for i, n in zip(idx[1:], costs.shape[1:], strict=True)):
             break
-        start = best
+        start, grid = best, fine
     if prev is not None and cost > (1.5 * prev.cost + 0.3) * _N_SAMPLES:
         # much worse than last frame: the body moved faster than the steps follow; look wider
         c2, p2 = _search(fitter, ankle_x, ankle_y, start, _WIDE)
@@ -359,8 +362,9 @@ def fit(
             best, cost, idx = _best(costs, params)
     # parabola through the three costs along each angle, at the best point of the grid
     for axis in (1, 2, 3):
-        if idx[axis] == 1:
-            line = [(*idx[:axis], j, *idx[axis + 1 :]) for j in (0, 1, 2)]
+        i = idx[axis]
+        if 0 < i < costs.shape[axis] - 1:
+            line = [(*idx[:axis], j, *idx[axis + 1 :]) for j in (i - 1, i, i + 1)]
             cm, c0, cp = (float(costs[ix]) for ix in line)
             den = cm - 2.0 * c0 + cp
             if den > 1e-9:
