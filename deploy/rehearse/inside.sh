@@ -359,7 +359,7 @@ check_content_live() {
   staff "rm -rf /var/tmp/content-new && rsync -a $CONTENT/ /var/tmp/content-new/ && cp -a $CONTENT /var/tmp/content-before" || true
   staff "sed -i 's/^name = .*/name = \"$new\"/' /var/tmp/content-new/content.toml && /opt/crux-kiosk/venv/bin/kiosk content check /var/tmp/content-new" 2>&1 | tail -n 1 | detail
   cur=$(cursor)
-  staff "rsync -av --delete /var/tmp/content-new/ $CONTENT/" >"$STATE/rsync.log" 2>&1
+  staff "rsync -rltv -O --delete /var/tmp/content-new/ $CONTENT/" >"$STATE/rsync.log" 2>&1
   echo $? >"$STATE/rsync.rc"
   if out=$(journal_wait "$cur" 'content version .* -> ' 15); then
     local t=${out%% *} v1; sleep 0.3; v1=$(showing_field version)
@@ -374,11 +374,11 @@ check_content_live() {
   showing_field version >"$STATE/good-version"
 }
 
-check_content_rsync() {   # README's step 4 as staff: rsync -av --delete ./content/ pi@kiosk:/etc/crux-kiosk/content/
+check_content_rsync() {   # README's step 4 as staff: rsync -rltv -O --delete ./content/ pi@kiosk:/etc/crux-kiosk/content/
   local rc; rc=$(cat "$STATE/rsync.rc" 2>/dev/null)
   grep -v -E '^(sending|sent|total|\./|content\.toml|$)' "$STATE/rsync.log" | head -n 3 | detail
-  if [ "$rc" = 0 ]; then result PASS content-rsync "README's rsync -av --delete into $CONTENT as $STAFF exits 0"
-  else result FAIL content-rsync "README's rsync -av --delete into $CONTENT as $STAFF exits ${rc:-?}: $(grep -m1 -E 'rsync(: \[| error)' "$STATE/rsync.log")"; fi
+  if [ "$rc" = 0 ]; then result PASS content-rsync "README's rsync -rltv -O --delete into $CONTENT as $STAFF exits 0"
+  else result FAIL content-rsync "README's rsync -rltv -O --delete into $CONTENT as $STAFF exits ${rc:-?}: $(grep -m1 -E 'rsync(: \[| error)' "$STATE/rsync.log")"; fi
 }
 
 check_content_bad() {
