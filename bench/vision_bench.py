@@ -394,7 +394,7 @@ def main() -> int:
     syn = score_synthetic(specs, not args.no_plots)
     print("real footage:", flush=True)
     real = score_real(not args.no_plots)
-    longr = None if args.quick or cats else long_run(args.long_minutes)
+    longr = None if args.quick or cats or args.long_minutes <= 0 else long_run(args.long_minutes)
     result = {
         "measured": measured,
         "args": {"seed_base": args.seed_base, "per_category": args.per_category, "quick": args.quick},
