@@ -29,6 +29,10 @@ MIRROR=${CRUX_REHEARSE_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
 OUT=$HERE/out
 MACHINE=crux-rehearse
+# The fleet checks: sshd in the container on a veth pair of its own (a /30; CRUX_REHEARSE_NET if it clashes)
+NET=${CRUX_REHEARSE_NET:-10.231.77}
+HOST_ADDR=$NET.1 CT_ADDR=$NET.2 VETH=ve-crux NETNS=crux-ssh SSH_DIR=""
+ANSIBLE_PLAYBOOK=${CRUX_REHEARSE_ANSIBLE:-$(command -v ansible-playbook || echo "$REPO/.venv/bin/ansible-playbook")}
 # What a Raspberry Pi OS Lite image has that debootstrap's minbase lacks, and the tools the checks use.
 PKGS=systemd,systemd-sysv,dbus,python3,python3-venv,python3-pip,sudo,acl,rsync,openssh-server,ca-certificates,iproute2,procps,git
 ARM64_PKGS=python3,python3-venv,python3-pip,python3-numpy,ca-certificates
@@ -53,6 +57,9 @@ die() { echo "rehearse: $*" >&2; exit 2; }
 for t in debootstrap systemd-nspawn nsenter git tar; do
   command -v "$t" >/dev/null || die "$t not found - apt install debootstrap systemd-container util-linux git"
 done
+if [ "$ARM64" = 0 ]; then
+  for t in ssh ssh-keygen ip; do command -v "$t" >/dev/null || die "$t not found - apt install openssh-client iproute2"; done
+fi
 mkdir -p "$CACHE" "$OUT"
 : >"$OUT/rehearse.log"
 say() { echo "$*" | tee -a "$OUT/rehearse.log"; }
@@ -195,9 +202,25 @@ chmod 0440 "$ROOT/etc/sudoers.d/010_pi-nopasswd"
 echo "$MACHINE" >"$ROOT/etc/hostname"
 printf '127.0.1.1\t%s\n' "$MACHINE" >>"$ROOT/etc/hosts"
 mkdir -p "$ROOT/var/log/journal"   # a persistent journal, so the reboot check can read the boot before
-in_root systemctl mask --quiet ssh.service console-getty.service
+in_root systemctl mask --quiet console-getty.service
 say "   user pi (sudo without password, as Raspberry Pi OS), persistent journal"
-say "   swap: ssh.service masked (the container shares this machine's network and port 22)"
+# sshd: not at boot (the container shares this machine's network for the install: apt and pip go out
+# through this machine's network and TLS proxy). For the fleet checks it runs in a network namespace
+# of its own inside the container, reached from here over a veth pair (ssh_up below); its
+# ListenAddress exists only there, so it never listens on this machine's network.
+in_root systemctl disable --quiet ssh.service ssh.socket 2>/dev/null
+rm -f "$ROOT"/etc/ssh/ssh_host_*; in_root ssh-keygen -A -q   # this run's own host keys
+mkdir -p "$ROOT/etc/systemd/system/ssh.service.d"
+printf '# deploy/rehearse: sshd only in its own network namespace, never on the host network\n[Service]\nNetworkNamespacePath=/run/netns/%s\n' \
+  "$NETNS" >"$ROOT/etc/systemd/system/ssh.service.d/50-rehearse.conf"
+printf '# deploy/rehearse: the veth address only\nListenAddress %s\n' "$CT_ADDR" >"$ROOT/etc/ssh/sshd_config.d/50-rehearse.conf"
+SSH_DIR=$(mktemp -d /tmp/crux-rehearse-ssh.XXXXXX)
+ssh-keygen -q -t ed25519 -N '' -C crux-rehearse -f "$SSH_DIR/id_ed25519"
+install -d -m 0700 "$ROOT/home/pi/.ssh"
+install -m 0600 "$SSH_DIR/id_ed25519.pub" "$ROOT/home/pi/.ssh/authorized_keys"
+in_root chown -R pi:pi /home/pi/.ssh
+echo "$CT_ADDR $(cut -d' ' -f1,2 "$ROOT/etc/ssh/ssh_host_ed25519_key.pub")" >"$SSH_DIR/known_hosts"
+say "   sshd off at boot; for the fleet checks in a network namespace of its own at $CT_ADDR (veth $VETH, this machine $HOST_ADDR); pi's authorized_keys has this run's key"
 copy_checkout "$ROOT/home/pi/crux-kiosk"
 in_root chown -R pi:pi /home/pi/crux-kiosk
 install -m 0755 "$HERE/inside.sh" "$ROOT/usr/local/sbin/crux-rehearse-inside"
@@ -284,9 +307,16 @@ save_journal() {
 cleanup() {
   if [ "$KEEP" = 1 ] && [ -n "$CT" ]; then
     say "kept running (--keep): sudo nsenter --target $CT --all bash   (stop: ... systemctl poweroff)"
-  else
-    stop_container
+    [ -f "$SSH_DIR/inventory.ini" ] && say "   and over SSH: ssh -i $SSH_DIR/id_ed25519 -o UserKnownHostsFile=$SSH_DIR/known_hosts pi@$CT_ADDR"
+    return
   fi
+  local s
+  for s in "$SSH_DIR"/cp/*; do   # ansible's ControlPersist masters
+    [ -S "$s" ] && ssh -o ControlPath="$s" -O exit crux-rehearse >/dev/null 2>&1
+  done
+  stop_container
+  ip link del "$VETH" 2>/dev/null   # normally gone with the container's namespace already
+  [ -n "$SSH_DIR" ] && rm -rf "$SSH_DIR"
 }
 trap cleanup EXIT
 
@@ -304,6 +334,129 @@ run_check() {   # run_check NAME [ARGS]: one check inside the container; counts 
   say "$line"
   LAST=$line
   case $line in PASS*) PASSED=$((PASSED + 1)) ;; esac
+}
+
+# --- the fleet: sshd in the container on a network of its own, the content playbook over SSH -----
+# ssh_up: a network namespace inside the container (/run/netns/crux-ssh there) with one end of a veth
+# pair; the other end stays on this machine (the container shares its network: that is where the
+# install ran). ssh.service's drop-in puts sshd in that namespace; its ListenAddress is only there.
+SSH_OK=0
+ssh_up() {
+  ip link del "$VETH" 2>/dev/null   # a stale one from an interrupted run
+  ct ip netns add "$NETNS" || return 1
+  ct ip link add "$VETH" type veth peer name host0 netns "$NETNS" || return 1
+  ip addr add "$HOST_ADDR/30" dev "$VETH" && ip link set "$VETH" up || return 1
+  ct ip -n "$NETNS" addr add "$CT_ADDR/30" dev host0 && ct ip -n "$NETNS" link set host0 up \
+    && ct ip -n "$NETNS" link set lo up || return 1
+  ct systemctl start ssh.service || return 1
+  local _
+  for _ in $(seq 50); do timeout 1 bash -c "</dev/tcp/$CT_ADDR/22" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+# ansible-playbook/ansible as fleet staff run them: the project's ansible.cfg, an inventory, SSH keys
+fleet_env() {
+  env ANSIBLE_CONFIG="$ROOT/home/pi/crux-kiosk/deploy/ansible/ansible.cfg" ANSIBLE_HOME="$SSH_DIR/ansible" \
+    ANSIBLE_LOCAL_TEMP="$SSH_DIR/ansible/tmp" ANSIBLE_SSH_CONTROL_PATH_DIR="$SSH_DIR/cp" ANSIBLE_NOCOLOR=1 \
+    ANSIBLE_FORCE_COLOR=0 "$@"
+}
+ct_showing() {   # ct_showing KEY: a field of the running kiosk's content record
+  ct python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' \
+    /run/crux-kiosk/content-showing.json "$1" 2>/dev/null
+}
+ct_content_sum() { ct sh -c 'cd /etc/crux-kiosk/content && find . -type f | sort | xargs sha256sum | sha256sum | cut -c1-12'; }
+ct_mark() { local t; t=$(date +%s.%N); echo "@${t:0:17}"; }
+ct_journal_since() { ct journalctl -u crux-kiosk.service --since "$1" -o cat --no-pager 2>/dev/null; }
+report_line() { grep -o -m1 -E 'crux-rehearse: content [^"]*' "$1" | head -n 1; }
+
+fleet_checks() {
+  local pb=$ROOT/home/pi/crux-kiosk/deploy/ansible/content.yml inv=$SSH_DIR/inventory.ini
+  local ansible=${ANSIBLE_PLAYBOOK%-playbook}
+  if [ "$INSTALLED" = 0 ]; then
+    for n in fleet-ssh fleet-push fleet-bad; do count "FAIL $n: not run - the kiosk is not installed"; done; return
+  fi
+  if [ ! -x "$ANSIBLE_PLAYBOOK" ]; then
+    for n in fleet-ssh fleet-push fleet-bad; do
+      count "FAIL $n: not run - no ansible-playbook ($ANSIBLE_PLAYBOOK; make test's .venv has it, or CRUX_REHEARSE_ANSIBLE=path)"
+    done; return
+  fi
+  cat >"$inv" <<INV
+# written by deploy/rehearse: the booted container, reached over SSH on the rehearsal's veth
+[kiosks]
+crux-rehearse ansible_host=$CT_ADDR
+
+[kiosks:vars]
+ansible_user=pi
+ansible_python_interpreter=/usr/bin/python3
+ansible_ssh_private_key_file=$SSH_DIR/id_ed25519
+ansible_ssh_common_args='-o UserKnownHostsFile=$SSH_DIR/known_hosts -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'
+INV
+  mkdir -p "$SSH_DIR/ansible/tmp" "$SSH_DIR/cp"
+
+  # 1. sshd in its own network namespace, reached from here; ansible with become is root there
+  local t0 out rc sshd_ns host_ns sshd_pid
+  t0=$(date +%s.%N)
+  if ssh_up; then
+    sshd_pid=$(ct systemctl show -p MainPID --value ssh.service)
+    sshd_ns=$(ct readlink "/proc/$sshd_pid/ns/net"); host_ns=$(readlink /proc/self/ns/net)
+    out=$(fleet_env "$ansible" -i "$inv" kiosks -b -m ansible.builtin.command -a 'id -un' 2>&1); rc=$?
+    echo "$out" >"$OUT/ansible-ssh.log"
+    local took; took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    if [ "$rc" = 0 ] && echo "$out" | grep -q -E '^root$' && [ "$sshd_ns" != "$host_ns" ]; then
+      SSH_OK=1
+      count "PASS fleet-ssh: sshd in the container's own network namespace ($sshd_ns, this machine $host_ns) at $CT_ADDR:22 via $VETH; ansible -b as pi over SSH: $(echo "$out" | head -n 1 | sed 's/ *>>.*//') -> root (${took} s with sshd start)"
+    else
+      count "FAIL fleet-ssh: ansible -b over SSH to pi@$CT_ADDR exit $rc, sshd netns $sshd_ns (this machine $host_ns): $(echo "$out" | grep -m1 -E 'UNREACHABLE|FAILED|ERROR|msg' | cut -c1-200)"
+    fi
+  else
+    count "FAIL fleet-ssh: could not put sshd on a veth of its own ($VETH $HOST_ADDR <-> $CT_ADDR): $(ct systemctl is-active ssh.service) $(ct journalctl -u ssh.service -o cat --no-pager 2>/dev/null | tail -n 2 | tr '\n' ' ')"
+  fi
+  if [ "$SSH_OK" = 0 ]; then
+    for n in fleet-push fleet-bad; do count "FAIL $n: not run - no SSH to the container"; done; return
+  fi
+
+  # 2. a changed content directory pushed from this machine goes live
+  local src=$SSH_DIR/content-push v0 v1 new mark line t_live rep
+  rm -rf "$src"; cp -a "$ROOT/etc/crux-kiosk/content" "$src"
+  new="Crux Fleet $(date +%H%M%S)"
+  sed -i "s/^name = .*/name = \"$new\"/" "$src/content.toml"
+  v0=$(ct_showing version); mark=$(ct_mark); t0=$(date +%s.%N)
+  fleet_env "$ANSIBLE_PLAYBOOK" -i "$inv" "$pb" -e "content_src=$src" >"$OUT/ansible-push.log" 2>&1; rc=$?
+  local t1 pt; t1=$(date +%s.%N); pt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  rep=$(report_line "$OUT/ansible-push.log")
+  line="" t_live="" v1=""
+  for _ in $(seq 150); do   # until the kiosk shows the new name, then its journal line for that version
+    if ct grep -q "$new" /run/crux-kiosk/content-showing.json 2>/dev/null; then
+      t_live=$(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+      v1=$(ct_showing version); break
+    fi
+    sleep 0.1
+  done
+  [ -n "$v1" ] && line=$(ct_journal_since "$mark" | grep -E "content version .* -> $v1" | head -n 1)
+  say "      $rep"; say "      $(grep -m1 -E '^PLAY RECAP' -A1 "$OUT/ansible-push.log" | tail -n 1 | tr -s ' ')"
+  if [ "$rc" = 0 ] && echo "$rep" | grep -q 'content OK.*reloaded' && [ -n "$line" ] && [ "$v1" != "$v0" ]; then
+    count "PASS fleet-push: content.yml over SSH exit 0 in $pt s (\"$rep\"); live ${t_live} s after it ended (its reload waits for the files to settle, 2 s): \"${line#INFO kiosk.content.live: }\""
+  else
+    count "FAIL fleet-push: content.yml exit $rc in $pt s; report: ${rep:-none}; journal: ${line:-no content version line}; showing $v0 -> $v1 (log $OUT/ansible-push.log)"
+  fi
+  echo "$v1" >"$SSH_DIR/good-version"
+
+  # 3. a broken content directory is rejected on the kiosk; the live one is not touched
+  local good sum0 sum1 after
+  good=$(ct_showing version); sum0=$(ct_content_sum)
+  sed -i 's/^name = .*/name = "Crux Fleet/' "$src/content.toml"   # a string left open
+  mark=$(ct_mark); t0=$(date +%s.%N)
+  fleet_env "$ANSIBLE_PLAYBOOK" -i "$inv" "$pb" -e "content_src=$src" >"$OUT/ansible-bad.log" 2>&1; rc=$?
+  pt=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  rep=$(report_line "$OUT/ansible-bad.log")
+  sleep 3   # the kiosk polls its directory about every 2 s: had anything changed there, it would say so
+  sum1=$(ct_content_sum); v1=$(ct_showing version)
+  after=$(ct_journal_since "$mark" | grep -c -E 'content (version|edit|in )')
+  say "      $rep"; say "      $(grep -m1 -E '^PLAY RECAP' -A1 "$OUT/ansible-bad.log" | tail -n 1 | tr -s ' ')"
+  if [ "$rc" != 0 ] && echo "$rep" | grep -q 'content REJECTED' && [ "$sum1" = "$sum0" ] && [ "$v1" = "$good" ] && [ "$after" = 0 ]; then
+    count "PASS fleet-bad: content.yml exit $rc in $pt s, host failed: \"$(echo "$rep" | cut -c1-160)\"; live directory unchanged (sha $sum0), no reload, still showing $good"
+  else
+    count "FAIL fleet-bad: content.yml exit $rc; report: ${rep:-none}; live directory $sum0 -> $sum1; showing $good -> $v1; $after content lines in the journal"
+  fi
 }
 
 say "== boot it: systemd-nspawn -b"
@@ -340,6 +493,9 @@ run_check content-rsync
 run_check content-bad
 if [ "$INSTALLED" = 1 ]; then say "   rebooting the container with the bad edit on disk"; reboot_container; fi
 run_check content-reboot
+
+say "== the fleet: deploy/ansible/content.yml from this machine over SSH with become"
+fleet_checks
 
 say "== uninstall"
 save_journal
