@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Remove the Crux kiosk service and application. Content and settings in /etc/crux-kiosk and the rep
 # log are kept unless --purge is given; --purge also removes the metrics textfile, the kiosk user's
-# ACL entries on node_exporter's directory, the kiosk user and the crux-content group.
+# ACL entries on node_exporter's directory, the Ansible playbook's staging copy in /var/tmp, the kiosk
+# user and the crux-content group.
 #   sudo ./deploy/uninstall.sh [--purge]
 set -euo pipefail
 # CRUX_ROOT: a directory installed under instead of / (the tests use it; never set on a kiosk)
@@ -28,7 +29,8 @@ print(tomllib.load(open(sys.argv[1], "rb")).get("metrics", {}).get("textfile", "
       setfacl -x u:crux-kiosk "$(dirname "$f")" 2>/dev/null || true
     fi
   done
-  rm -rf "$ROOT/etc/crux-kiosk" "$ROOT/var/lib/crux-kiosk"
+  # ... and the Ansible content playbook's staging copy (deploy/ansible/content.yml, staging_dir)
+  rm -rf "$ROOT/etc/crux-kiosk" "$ROOT/var/lib/crux-kiosk" "$ROOT/var/tmp/crux-kiosk-content-staging"
   userdel crux-kiosk 2>/dev/null || true
   groupdel crux-content 2>/dev/null || true
 fi

@@ -229,8 +229,12 @@ def test_uninstall_purge_removes_textfile_acl_user_and_group(system):
     assert r.returncode == 0, r.stderr
     assert (root / "etc" / "crux-kiosk" / "content" / "content.toml").exists()
     assert not (root / "opt" / "crux-kiosk").exists()
+    staging = root / "var" / "tmp" / "crux-kiosk-content-staging"  # the Ansible playbook's last push
+    staging.mkdir(parents=True)
+    (staging / "content.toml").write_text("[gym]\n")
     r, log = system("uninstall.sh", "--purge")
     assert r.returncode == 0, r.stderr
+    assert not staging.exists()
     assert not (prom_dir / "crux_kiosk.prom").exists() and not (other / "kiosk.prom").exists()
     assert f"setfacl -x u:crux-kiosk {prom_dir}" in log and f"setfacl -x u:crux-kiosk {other}" in log
     assert log.index(f"setfacl -x u:crux-kiosk {prom_dir}") < log.index("userdel crux-kiosk")
