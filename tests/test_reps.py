@@ -129,3 +129,17 @@ def test_reset_set_keeps_calibration():
     assert c.count == 1
     c.reset_set()
     assert c.count == 0 and c.best_deg is None and c.standing_deg is not None
+
+
+@pytest.mark.parametrize(
+    ("first_deg", "reps"),
+    [
+        (174.0, 1),  # seen standing tall for a moment, already on the way down: the rep counts
+        (140.0, 0),  # first seen part-way down: no standing start was seen, nothing counts
+    ],
+)
+def test_someone_first_seen_as_they_begin_a_rep_is_counted_only_from_a_tall_reading(first_deg, reps):
+    angles = trace((first_deg, 100.0, 1.0), (100.0, 100.0, 0.3), (100.0, 176.0, 1.0), (176.0, 176.0, 1.0))
+    c, events = run(angles)
+    assert c.count == reps
+    assert [e.kind for e in events].count("rep") == reps

@@ -24,6 +24,10 @@ class RepSettings:
     max_gap_s: float = 0.7  # an angle missing longer than this abandons the current rep
     smooth_tau_s: float = 0.08  # exponential smoothing time constant
     min_standing_deg: float = 150.0  # a "standing" angle below this is not trusted as standing
+    # Seen only as they begin to move (someone still in view from the start on a busy wall): a rep
+    # may start within late_start_s of arriving from a first reading this tall, without calibration.
+    late_start_s: float = 1.0
+    late_start_tall_deg: float = 165.0
     # A squat is not a hinge: at its deepest the trunk stays near vertical and the knees bend far.
     # A knee-dominant hinge (knees bent a lot, but the trunk well forward) still counts.
     squat_trunk_deg: float = 32.0  # trunk lean from vertical at the bottom below this ...
@@ -74,6 +78,9 @@ class RepCounter:
     _bottom_trunk: float | None = None  # trunk lean and knee bend where the hip was deepest
     _bottom_knee: float | None = None
     _squat_frames: int = 0  # frames of this descent that look like a squat going down
+    _t_arrive: float = 0.0
+    _first_tall: float = 0.0  # the tallest reading since arriving, and when
+    _t_first_tall: float = 0.0
     _squat_run: int = 0  # standing: consecutive frames bending like a squat (before a descent starts)
 
     def reset_set(self) -> None:
@@ -122,7 +129,25 @@ class RepCounter:
         if self.phase == Phase.AWAY:
             self.phase = Phase.CALIBRATING
             self._t_calib, self._calib_min, self._calib_max = t, a, a
+            self._t_arrive, self._first_tall, self._t_first_tall = t, a, t
         if self.phase == Phase.CALIBRATING:
+            if a > self._first_tall:
+                self._first_tall, self._t_first_tall = a, t
+            if (
+                t - self._t_arrive <= s.late_start_s
+                and self._first_tall >= s.late_start_tall_deg
+                and a < self._first_tall - s.start_drop_deg
+            ):
+                # First seen standing tall and already on the way down (found as they began to move,
+                # no time to calibrate): that tall reading is their standing, and this is a descent.
+                self.standing_deg = self._first_tall
+                self.phase = Phase.DESCENDING
+                self._t_start, self._deepest = self._t_first_tall, a
+                self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
+                self._squat_frames = 0
+                self.depth = 0.0
+                events.append(RepEvent("descent", t, self.count, a))
+                return events
             self._calib_min = min(self._calib_min, a)
             self._calib_max = max(self._calib_max, a)
             steady = self._calib_max - self._calib_min <= 12.0
