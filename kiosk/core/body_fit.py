@@ -4,12 +4,13 @@ Why a model and not edge lines: the back of the thigh and the back of the trunk 
 they drift away from the femur and the spine as the knees bend and at depth (glutes, hamstrings,
 clothing). The joints are what a hip angle is measured between, so the estimator places joints: a
 chain ankle -> knee -> hip -> shoulder -> head with segment lengths from the person's standing height
-(Drillis & Contini proportions) and widths from their standing silhouette, the ankle anchored on the
-floor, searched near the last frame's pose.
+(Drillis & Contini proportions), the ankle anchored on the floor, searched near the last frame's
+pose.
 
 The score of a pose reads a signed distance map of the mask (positive inside, negative outside):
 each segment's axis must lie well inside the silhouette and its posterior outline (the back, the
-seat and hamstrings, the calf) on the silhouette's edge. Only the posterior side is matched: arms,
+seat and hamstrings, the calf) on the silhouette's edge, at the best of a few multiples of an average
+body's depth per segment (builds and clothing differ). Only the posterior side is matched: arms,
 hands and a kettlebell hang in front of the body and widen its anterior outline, never the back.
 
 Coordinates are analysis pixels in a frame normalised so that the person faces +x (x forward, y down).
@@ -38,7 +39,7 @@ TRUNK_L = SHOULDER_H - HIP_H
 HEAD_L = HEAD_CENTRE_H - SHOULDER_H
 HEEL_BEHIND_ANKLE = 0.045  # the heel's back, behind the ankle joint
 # Posterior half-depths (axis to the back outline), fractions of standing height, for an average
-# build; `build` scales them from the person's own standing silhouette.
+# build; the fit tries each segment at every one of _DEPTH_SCALES times these.
 _R_SHIN = (0.024, 0.036)  # at the ankle, at the knee (the calf)
 _R_THIGH = (0.040, 0.066)  # at the knee, at the hip (hamstrings, then the seat)
 _R_TRUNK = (0.070, 0.068)  # at the hip (the lower back), at the shoulder
@@ -67,14 +68,13 @@ class BodyModel:
     best of a few multiples of these depths (build and clothing differ), segment by segment."""
 
     height_px: float
-    radii: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # None: an average build
 
     def lengths(self) -> tuple[float, float, float, float]:
         h = self.height_px
         return SHIN_L * h, THIGH_L * h, TRUNK_L * h, HEAD_L * h
 
     def segment_radii(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.radii if self.radii is not None else default_radii(self.height_px)
+        return default_radii(self.height_px)
 
 
 def default_radii(height_px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -194,51 +194,6 @@ class Fitter:
         radii = np.concatenate([self.r_shin, self.r_thigh, self.r_trunk])
         self._rr = radii[None, :, None] * _DEPTH_SCALES[None, None, :]
         self._axis_need = np.minimum(0.7 * np.append(radii, self.r_head), 6.0)[None, :]
-
-    def _segment_cost(self, ax, ay, ux, uy, length, ts, radii) -> np.ndarray:
-        """Per-candidate cost of segments starting at (ax, ay) with unit direction (ux, uy).
-        All inputs are arrays of shape (N,); returns shape (N,) summed over the samples."""
-        px = ax[:, None] + (length * ts)[None, :] * ux[:, None] + self.ox
-        py = ay[:, None] + (length * ts)[None, :] * uy[:, None] + self.oy
-        axis = _lookup(self.sd, px, py)
-        c_axis = np.clip(np.minimum(0.7 * radii, 6.0)[None, :] - axis, 0.0, 6.0)
-        # The posterior outline runs parallel to the segment at this person's depth there (build,
-        # clothing): the best of a few depths, per segment. The normal (uy, -ux) points to the back,
-        # the seat and hamstrings, the calf.
-        rr = radii[None, :, None] * _DEPTH_SCALES[None, None, :]
-        qx = px[:, :, None] + rr * uy[:, None, None]
-        qy = py[:, :, None] - rr * ux[:, None, None]
-        c_edge = np.minimum(np.abs(_lookup(self.sd, qx, qy)), 4.0)
-        if self.y_seen < self.sd.shape[0]:
-            hidden = py > self.y_seen
-            c_axis[hidden] = 0.0
-            c_edge[hidden] = 0.0
-        return c_edge.sum(axis=1).min(axis=1) + _AXIS_W * c_axis.sum(axis=1)
-
-    def legs(self, ax, ay, shin_deg, thigh_deg):
-        """Cost of the shin and thigh, and the knee and hip positions, for arrays of candidates."""
-        ls, lt, _, _ = self.model.lengths()
-        s = np.radians(shin_deg)
-        f = np.radians(thigh_deg)
-        ux, uy = np.sin(s), -np.cos(s)
-        c = self._segment_cost(ax, ay, ux, uy, ls, _T_SHIN, self.r_shin)
-        kx, ky = ax + ls * ux, ay + ls * uy
-        vx, vy = -np.sin(f), -np.cos(f)
-        c = c + self._segment_cost(kx, ky, vx, vy, lt, _T_THIGH, self.r_thigh)
-        return c, kx + lt * vx, ky + lt * vy
-
-    def trunk(self, hx, hy, trunk_deg) -> np.ndarray:
-        _, _, lk, lh = self.model.lengths()
-        k = np.radians(trunk_deg)
-        ux, uy = np.sin(k), -np.cos(k)
-        c = self._segment_cost(hx, hy, ux, uy, lk, _T_TRUNK, self.r_trunk)
-        # the head, beyond the shoulders: inside the silhouette (people lift the head a little as
-        # they lean: the neck follows the trunk at about HEAD_FOLLOW of its lean)
-        kh = k * HEAD_FOLLOW
-        head = _lookup(
-            self.sd, hx + lk * ux + lh * np.sin(kh) + self.ox, hy + lk * uy - lh * np.cos(kh) + self.oy
-        )
-        return c + _AXIS_W * np.clip(min(0.7 * self.r_head, 6.0) - head, 0.0, 6.0)
 
     def full(self, ax, ay, shin, thigh, trunk) -> np.ndarray:
         """Cost of whole poses (arrays of N candidates): every sample point of every segment, the

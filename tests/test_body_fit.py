@@ -1,0 +1,64 @@
+"""The body-model fit on hand-drawn silhouettes: a body drawn from known joint angles is found again."""
+
+import math
+
+import numpy as np
+import pytest
+
+from kiosk.core.body_fit import BodyModel, FitPose, Fitter, default_radii, fit, signed_distance
+
+
+def capsule(mask, p0, p1, r):
+    h, w = mask.shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(float)
+    dx, dy = p1[0] - p0[0], p1[1] - p0[1]
+    t = np.clip(((xs - p0[0]) * dx + (ys - p0[1]) * dy) / (dx * dx + dy * dy), 0, 1)
+    mask |= np.hypot(xs - (p0[0] + t * dx), ys - (p0[1] + t * dy)) <= r
+
+
+def draw(pose: FitPose, model: BodyModel, shape=(150, 110)):
+    """A silhouette of the model itself in `pose`: capsules whose back outlines sit at the model's depth."""
+    m = np.zeros(shape, bool)
+    pts = pose.points(model)
+    r_shin, r_thigh, r_trunk = (float(np.mean(r)) for r in default_radii(model.height_px))
+    capsule(m, pts["ankle"], pts["knee"], r_shin)
+    capsule(m, pts["knee"], pts["hip"], r_thigh)
+    capsule(m, pts["hip"], pts["shoulder"], r_trunk)
+    capsule(m, pts["shoulder"], pts["head"], 0.06 * model.height_px)
+    # a foot on the floor, pointing forward (+x)
+    ax, ay = pts["ankle"]
+    m[int(ay) : int(ay + 0.04 * model.height_px) + 1, int(ax - 4) : int(ax + 0.11 * model.height_px)] = True
+    return m
+
+
+@pytest.mark.parametrize(
+    ("shin", "thigh", "trunk"),
+    [(0.0, 0.0, 2.0), (6.0, 14.0, 50.0), (10.0, 25.0, 70.0), (20.0, 45.0, 45.0)],
+)
+def test_a_drawn_body_is_found_again_within_a_few_degrees(shin, thigh, trunk):
+    model = BodyModel(120.0)
+    truth = FitPose(40.0, 140.0, shin, thigh, trunk)
+    sd = signed_distance(draw(truth, model), 6)
+    fitter = Fitter(sd, model, (6, 6))
+    start = FitPose(40.0, 140.0, shin + 4.0, thigh - 4.0, trunk + 6.0)  # last frame's pose, a little off
+    got = fit(fitter, truth.ankle_x, truth.ankle_y, start, ankle_slack_px=2.0)
+    # (the kiosk reports at most 180: standing, a reading past straight is straight)
+    assert min(180.0, got.hip_angle_deg) == pytest.approx(truth.hip_angle_deg, abs=5.0)
+    assert got.trunk_deg == pytest.approx(trunk, abs=5.0)
+
+
+def test_signed_distance_is_positive_inside_negative_outside_and_zero_on_the_edge():
+    m = np.zeros((40, 40), bool)
+    m[10:30, 10:30] = True
+    sd = signed_distance(m, 0)
+    assert sd[20, 20] > 5 and sd[2, 2] < -4
+    assert sd[20, 10] == pytest.approx(0.5) and sd[20, 9] == pytest.approx(-0.5)
+
+
+def test_knees_never_bend_backwards_in_the_fit():
+    model = BodyModel(120.0)
+    truth = FitPose(40.0, 140.0, 0.0, 0.0, 2.0)
+    fitter = Fitter(signed_distance(draw(truth, model), 6), model, (6, 6))
+    got = fit(fitter, 40.0, 140.0, FitPose(40.0, 140.0, -12.0, -12.0, 0.0), ankle_slack_px=2.0)
+    assert got.knee_flexion_deg > -6.0 - 1e-6
+    assert math.isfinite(got.cost)
