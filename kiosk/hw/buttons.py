@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from kiosk.errors import HardwareUnavailable
+from kiosk.hw.closing import Closing
 
 Edge = tuple[str, bool, float]  # (button, down, t)
 
@@ -28,7 +29,7 @@ KEYS = {
 }
 
 
-class _EdgeQueue:
+class _EdgeQueue(Closing):
     """Edges from any thread, drained by the main loop once per frame."""
 
     def __init__(self, clock: Callable[[], float]) -> None:
@@ -40,15 +41,6 @@ class _EdgeQueue:
         while not self._q.empty():
             out.append(self._q.get_nowait())
         return out
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class KeyboardButtons(_EdgeQueue):

@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from kiosk.errors import HardwareUnavailable
+from kiosk.hw.closing import Closing
 
 
 class Camera(Protocol):
@@ -26,7 +27,7 @@ class Camera(Protocol):
     def close(self) -> None: ...
 
 
-class _Simple:
+class _Simple(Closing):
     """A source with no device behind it: nothing to lock, nothing to close (live unless it says)."""
 
     state = "live"
@@ -34,15 +35,6 @@ class _Simple:
 
     def lock_exposure(self) -> None:
         pass
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class SimCamera(_Simple):

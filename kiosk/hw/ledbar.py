@@ -6,6 +6,7 @@ import logging
 from typing import Protocol
 
 from kiosk.errors import HardwareUnavailable
+from kiosk.hw.closing import Closing
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ class LedBar(Protocol):
     def close(self) -> None: ...
 
 
-class SimLedBar:
+class SimLedBar(Closing):
     """Keeps the levels for the screen to draw (the desktop simulator and headless runs)."""
 
     def __init__(self, n: int = 10) -> None:
@@ -30,14 +31,8 @@ class SimLedBar:
     def close(self) -> None:
         self.levels = (0.0,) * self.n
 
-    def __enter__(self):
-        return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class GpioLedBar:
+class GpioLedBar(Closing):
     """An LED bar graph on GPIO pins (bottom segment first). Main thread only."""
 
     def __init__(
@@ -84,9 +79,3 @@ class GpioLedBar:
         if self._bar is not None and not self._bar.closed:
             self._bar.off()
             self._bar.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

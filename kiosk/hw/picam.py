@@ -16,6 +16,7 @@ import logging
 import numpy as np
 
 from kiosk.errors import HardwareUnavailable
+from kiosk.hw.closing import Closing
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def full_fov_mode(modes: list[dict], sensor_size: tuple[int, int], fps: float) -
     return min(full, key=lambda m: m["size"][0] * m["size"][1]) if full else None
 
 
-class PiCamera:
+class PiCamera(Closing):
     name = "pi"
 
     def __init__(
@@ -174,9 +175,3 @@ class PiCamera:
             finally:
                 self._cam.close()
                 self._cam = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
