@@ -43,3 +43,19 @@ def pwm_factory():
     yield f
     f.reset()
     Device.pin_factory = saved
+
+
+@pytest.fixture
+def made_apps(monkeypatch):
+    """The Apps that `kiosk run` builds in this test, in order (kiosk.app.wiring makes them)."""
+    from kiosk.app import wiring
+
+    made = []
+
+    class Spy(wiring.App):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            made.append(self)
+
+    monkeypatch.setattr(wiring, "App", Spy)
+    return made

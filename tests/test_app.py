@@ -115,23 +115,14 @@ def test_a_per_frame_error_shows_back_in_a_moment_and_recovers(tmp_path, caplog)
     assert any("frame failed" in r.message for r in caplog.records)
 
 
-def test_cli_run_with_gpio_buttons_and_led_bar_on_mock_pins(monkeypatch, caplog):
+def test_cli_run_with_gpio_buttons_and_led_bar_on_mock_pins(made_apps, caplog):
     # conftest selects gpiozero's mock pin factory, as on a desktop or CI
-    from kiosk.app import wiring
     from kiosk.hw.buttons import GpioButtons
     from kiosk.hw.ledbar import GpioLedBar
 
-    made = {}
-
-    class Spy(wiring.App):
-        def __init__(self, **kw):
-            super().__init__(**kw)
-            made["app"] = self
-
-    monkeypatch.setattr(wiring, "App", Spy)
     args = ["run", "--headless", "--seconds", "2", "--buttons", "gpio", "--ledbar", "gpio", "--db", "off"]
     assert main(args) == 0
-    app = made["app"]
+    (app,) = made_apps
     # the pins were opened and used: no stand-in, and no device that could not be opened
     assert isinstance(app.buttons, GpioButtons) and isinstance(app.ledbar, GpioLedBar)
     assert not app.show_bar and app.ledbar.closed  # closed when the run ended

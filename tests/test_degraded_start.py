@@ -114,22 +114,13 @@ def test_a_display_that_never_comes_is_no_crash(monkeypatch, caplog):
 
 
 def test_without_the_picamera2_module_the_camera_rests_and_the_staff_overlay_says_why(
-    monkeypatch, caplog, tmp_path
+    monkeypatch, caplog, tmp_path, made_apps
 ):
     from dataclasses import replace
 
     from kiosk import cli
 
     monkeypatch.setitem(sys.modules, "picamera2", None)  # `import picamera2` raises ImportError
-    made = {}
-    from kiosk.app import wiring  # where `kiosk run` makes its App
-
-    class Spy(wiring.App):
-        def __init__(self, **kw):
-            super().__init__(**kw)
-            made["app"] = self
-
-    monkeypatch.setattr(wiring, "App", Spy)
     with caplog.at_level(logging.INFO):
         rc = cli.main(["run", "--headless", "--seconds", "1", "--camera", "pi", "--db", "off"])
     assert rc == 0
@@ -138,7 +129,7 @@ def test_without_the_picamera2_module_the_camera_rests_and_the_staff_overlay_say
         "camera resting: picamera2 is not installed - on Raspberry Pi OS: sudo apt install"
         " python3-picamera2 (not pip), and create the venv with --system-site-packages"
     ]
-    app = made["app"]
+    (app,) = made_apps
     assert app.feed.camera.state == "resting" and app.feed.camera.read(1.0) is None
     app.state = replace(app.state, overlay=True)
     frame = app.screen_frame(1.0, None, ())
