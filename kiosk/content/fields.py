@@ -26,7 +26,13 @@ ASSETS = _assets_dir()
 DEFAULT_PATH = ASSETS / FILE_NAME
 # the content directory on a kiosk (the systemd unit's --content); KIOSK_CONTENT_DIR overrides it
 LIVE_DIR = Path(os.environ.get("KIOSK_CONTENT_DIR", "/etc/crux-kiosk/content"))
-CUE_KEYS = ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep", "squat")
+CUE_KEYS = ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep", "squat") + (
+    # after a rep, when a fault repeats (kiosk.core.form.FAULTS; at most one, never two reps running)
+    "knee_dominant",
+    "rounded_back",
+    "hips_first",
+    "too_fast",
+)
 MAX_TOML_BYTES = 256 * 1024
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 8_000_000
@@ -91,6 +97,17 @@ FIELDS: dict[str, Spec] = {
     "cues.squat": Spec(
         "text", "Train, after a squat (not counted: a squat is not a hinge)", ("train",), max_chars=60
     ),
+    "cues.knee_dominant": Spec(
+        "text",
+        "Train, after reps with the knees bent too far (squatting the hinge)",
+        ("train",),
+        max_chars=60,
+    ),
+    "cues.rounded_back": Spec("text", "Train, after reps with a rounded back", ("train",), max_chars=60),
+    "cues.hips_first": Spec(
+        "text", "Train, after reps where the hips came up before the chest", ("train",), max_chars=60
+    ),
+    "cues.too_fast": Spec("text", "Train, after reps that dropped and bounced", ("train",), max_chars=60),
     "train.set_reps": Spec("int", "reps in a member's set", ("train", "summary"), 1, 50),
     "train.target_angle_deg": Spec(
         "float",
@@ -121,6 +138,7 @@ CONTRAST = (
     ("accent", "panel", 3.0),
     ("good", "panel", 3.0),
 )
+
 
 def display_key(key: str) -> str:
     """ "gym.phone" -> "[gym] phone", "steps[3].text" -> "[[steps]] 3 text", as staff see the file."""
