@@ -12,10 +12,11 @@ from kiosk.core.pipeline import Pipeline
 from kiosk.errors import ConfigError
 from kiosk.sim.library import demo_scene
 from kiosk.sim.scene import Scene
+from kiosk.app.view import live_fields
 from kiosk.ui.gallery import screens
 from kiosk.ui.screens import Renderer
 
-WALK_IN_S = 11.5  # the demo scene: someone walks in and hinges; its frame at this time is shown
+WALK_IN_S = 12.0  # the demo scene: someone walks in and hinges; its frame at this time (going down) is shown
 
 
 def _someone_in_view() -> dict:
@@ -24,13 +25,7 @@ def _someone_in_view() -> dict:
     live = None
     for i in range(int(WALK_IN_S * scene.fps)):
         live = pipe.step(scene.render(i), i / scene.fps)
-    return dict(
-        live_present=True,
-        live_angle_deg=live.hip_angle_deg,
-        live_depth=live.depth,
-        live_phase=live.phase,
-        live_mask=live.observation.mask,
-    )
+    return {**live_fields(live), "live_present": True, "live_angle_deg": live.hip_angle_deg}
 
 
 def write_previews(content: Content, out: Path, size_px: tuple[int, int]) -> int:

@@ -20,11 +20,11 @@ def draw_attract(p, surf, f: ScreenFrame) -> None:
 def _title(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
     c = f.content
     p.header(surf, f, c.heading, "title.heading")
-    y = p.para(surf, c.intro, p.px(72), text, key="title.intro", bottom=body.bottom)
+    y = p.para(surf, c.intro, p.tx(72), text, key="title.intro", bottom=body.bottom)
     p.para(
         surf,
         c.tagline,
-        p.px(44),
+        p.tx(44),
         text.move(0, y - text.top + p.px(30)),
         p.muted,
         key="gym.tagline",
@@ -46,14 +46,14 @@ def _why(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pyg
         y = p.para(
             surf,
             f"{k + 1}. {b.title}",
-            p.px(54),
+            p.tx(54),
             pygame.Rect(text.left, y, body.width, 0),
             p.accent,
         )
         y = p.para(
             surf,
             b.text,
-            p.px(40),
+            p.tx(44),
             pygame.Rect(text.left + p.px(40), y, body.width - p.px(40), 0),
         )
         y += p.px(18)
@@ -69,19 +69,19 @@ def _start(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: p
     c = f.content
     p.header(surf, f, f"Learn it here, in {len(c.steps)} steps")
     y = p.para(
-        surf, "Press GREEN (left button) to start", p.px(84), text, BUTTON_COLOURS["green"]
+        surf, "Press GREEN (left button) to start", p.tx(84), text, BUTTON_COLOURS["green"]
     )
     y = p.para(
         surf,
         "or step onto the mark, side-on to the screen.",
-        p.px(54),
+        p.tx(54),
         text.move(0, y - text.top + p.px(20)),
     )
     if f.hinges_week > 0:
         p.para(
             surf,
             f"{f.hinges_week} hinge{'s' if f.hinges_week != 1 else ''} on this kiosk this week",
-            p.px(54),
+            p.tx(54),
             text.move(0, y - text.top + p.px(30)),
             p.accent,
         )
@@ -94,13 +94,13 @@ def _call(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: py
     y = p.para(
         surf,
         f"Call us now {c.phone}",
-        p.px(96),
+        p.tx(96),
         text,
         p.accent,
         key="gym.phone",
         bottom=body.bottom,
     )
-    p.para(surf, c.tagline, p.px(48), text.move(0, y - text.top + p.px(20)), p.muted)
+    p.para(surf, c.tagline, p.tx(48), text.move(0, y - text.top + p.px(20)), p.muted)
     q = min(fig.width, fig.height) - p.px(40)
     surf.blit(p.qr(c.phone_uri, q), (fig.left, fig.top))
 

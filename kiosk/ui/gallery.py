@@ -3,6 +3,7 @@ fit check (kiosk.ui.fit) measures. Plain data; draws nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.content import Content
@@ -22,6 +23,36 @@ CUE_PHASES: dict[str, dict[str, Any]] = {
 }
 
 
+# what the staff overlay says on a kiosk (kiosk.ui.staff.staff_lines), for the preview
+STAFF_LINES = (
+    "address: kiosk1 192.168.1.40",
+    "content 30ce1e366561: /etc/crux-kiosk/content/content.toml (2026-12-01 18:02)",
+    "fps: 30.0   camera: pi running",
+    "reps since start: 42   this week: 311",
+    "rep log: /var/lib/crux-kiosk/reps.db",
+    "no notices",
+)
+
+
+@dataclass(frozen=True)
+class SampleRep:
+    """A rep as the rep strip and the summary read it (kiosk.core.form.RepDetail has these fields)."""
+
+    depth_deg: float
+    faults: tuple[str, ...] = ()
+    down_s: float = 1.2
+    bottom_s: float = 0.3
+    up_s: float = 1.0
+
+
+def sample_reps(n: int) -> tuple[SampleRep, ...]:
+    """`n` reps of a set for screens drawn without a camera: mostly clean, one with bent knees."""
+    depths = (112.0, 104.0, 118.0, 99.0, 108.0, 101.0, 97.0, 110.0)
+    return tuple(
+        SampleRep(depths[k % len(depths)], ("knee_dominant",) if k % 4 == 1 else ()) for k in range(n)
+    )
+
+
 def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tuple[str, ScreenFrame]]:
     """(name, frame) for every screen; `live` is the Train screen's camera view (`live_*` fields of
     ScreenFrame), SOMEONE without a mask when None."""
@@ -36,7 +67,7 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
         (f"learn-{k + 1}", frame(State(mode=Mode.LEARN, step=k, n_steps=n, since=-5.0))) for k in range(n)
     ]
     out += [
-        ("train", frame(State(mode=Mode.TRAIN, reps=3, set_target=reps), **live)),
+        ("train", frame(State(mode=Mode.TRAIN, reps=3, set_target=reps), **live, rep_details=sample_reps(3))),
         (
             "train-rep",
             frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, rep_flash=True),
@@ -46,8 +77,16 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
             frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, squat_flash=True),
         ),
         ("train-nobody", frame(State(mode=Mode.TRAIN, set_target=reps))),
-        ("summary", frame(State(mode=Mode.SUMMARY, reps=reps, best_deg=97.0, rep_durations=(2.4,)))),
+        (
+            "summary",
+            frame(
+                State(mode=Mode.SUMMARY, reps=reps, best_deg=97.0, rep_durations=(2.4,)),
+                rep_details=sample_reps(reps),
+            ),
+        ),
         ("call", frame(State(mode=Mode.CALL))),
+        ("fault", frame(State(mode=Mode.TRAIN, set_target=reps, fault=True))),
+        ("staff", frame(State(mode=Mode.ATTRACT, overlay=True), staff_lines=STAFF_LINES)),
     ]
     return out
 

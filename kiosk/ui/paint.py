@@ -12,6 +12,7 @@ import numpy as np
 import pygame
 
 TEXT_CACHE_BYTES = 4 * 2**20  # rendered text kept for reuse
+MIN_TEXT_SHARE = 0.03  # no text line shorter than this share of the screen height (readable from 3 m)
 Overflow = Callable[[str, str], None]  # (content field key, what to shorten)
 
 _FONT_BYTES: dict[str, bytes] = {}
@@ -41,6 +42,8 @@ class Painter:
         self._text_bytes = 0
         self._content_version: str | None = None
         self._qr: dict[tuple[str, int], pygame.Surface] = {}
+        # when a list: (text, line height px) of every text drawn, cached or not (tests check sizes)
+        self.text_log: list[tuple[str, int]] | None = None
 
     # -- helpers -----------------------------------------------------------------------------------
     def font(self, px: int) -> pygame.font.Font:
@@ -63,6 +66,8 @@ class Painter:
             # recently used go first, one at a time, so memory levels off within minutes
             while self._text_bytes > TEXT_CACHE_BYTES and len(self._text) > 1:
                 self._text_bytes -= _bytes(self._text.pop(next(iter(self._text))))
+        if self.text_log is not None:
+            self.text_log.append((s, surf.get_height()))
         return surf
 
     def wrap(self, s: str, px: int, width: int) -> list[str]:
@@ -171,6 +176,8 @@ class Painter:
         # layout unit: 1.0 on a 1080p TV; never below 0.5 so text stays readable from 3 m on 800x480
         self.u = max(min(w / 1920, h / 1080), 0.5)
         self.w, self.h = w, h
+        if getattr(self, "_min_for", None) != h:
+            self._min_for, self.min_text_px = h, self._smallest_px(MIN_TEXT_SHARE * h)
         if content.version != self._content_version:  # new content: the old texts and codes are dead
             self._content_version = content.version
             self._text.clear()
@@ -181,6 +188,17 @@ class Painter:
 
     def px(self, v: float) -> int:
         return max(1, int(v * self.u))
+
+    def tx(self, v: float) -> int:
+        """A text size: `px(v)`, never below the smallest readable one (`min_text_px`)."""
+        return max(self.px(v), self.min_text_px)
+
+    def _smallest_px(self, line_px: float) -> int:
+        """The smallest font size whose lines are at least `line_px` high."""
+        px = max(10, int(line_px))
+        while self.font(px).get_height() < line_px:
+            px += 1
+        return px
 
 
 def _bytes(surf: pygame.Surface) -> int:

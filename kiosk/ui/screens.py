@@ -35,7 +35,15 @@ class ScreenFrame:
     live_angle_deg: float | None = None
     live_depth: float = 0.0
     live_phase: Phase = Phase.AWAY
-    live_mask: np.ndarray | None = None
+    live_mask: np.ndarray | None = None  # the silhouette, bool, at analysis resolution
+    live_mask_scale: int = 1  # one mask pixel = this many frame pixels a side
+    live_bbox_px: tuple[int, int, int, int] | None = None  # the person: x0, y0, x1, y1 (frame px)
+    # the fitted body's joints in frame px: "hip", "knee", "shoulder", "ankle" (those measured)
+    live_joints_px: dict[str, tuple[float, float]] = field(default_factory=dict)
+    live_facing: int = 0  # +1 the person faces the frame's right, -1 left, 0 not known
+    # this set's counted reps, oldest first: objects with .depth_deg (bottom hip angle) and .faults
+    # (kiosk.core.form.FAULTS codes), and for the summary .down_s/.bottom_s/.up_s
+    rep_details: tuple = ()
     bar_levels: tuple[float, ...] = field(
         default_factory=tuple
     )  # the LED bar, drawn on screen in the simulator
@@ -81,9 +89,9 @@ class Renderer(Painter):
             logo = self.image(f.content.logo, (self.px(300), self.px(110)))
             surf.blit(logo, (self.w - self.px(60) - logo.get_width(), self.px(35)))
             room -= logo.get_width() + self.px(30)
-        name = self.fits(self.text(f.content.gym_name.upper(), self.px(44), self.accent), room, "gym.name")
+        name = self.fits(self.text(f.content.gym_name.upper(), self.tx(44), self.accent), room, "gym.name")
         surf.blit(name, (self.px(60), self.px(40)))
-        img = self.fits(self.text(title, self.px(64)), room, key)
+        img = self.fits(self.text(title, self.tx(64)), room, key)
         surf.blit(img, (self.px(60), self.px(95)))
 
     def _legend(self, surf, f: ScreenFrame) -> None:
@@ -106,9 +114,9 @@ class Renderer(Painter):
             r = pygame.Rect(x, y, bw, bh)
             pygame.draw.rect(surf, BUTTON_COLOURS[name], r, border_radius=self.px(24))
             label = f"{name.upper()}: {word}"
-            img = self.text(label, self.px(50), (10, 10, 10))
+            img = self.text(label, self.tx(50), (10, 10, 10))
             if img.get_width() > bw - self.px(20):
-                img = self.text(label, self.px(36), (10, 10, 10))
+                img = self.text(label, self.tx(36), (10, 10, 10))
             surf.blit(img, (r.centerx - img.get_width() // 2, r.centery - img.get_height() // 2))
 
     def _bar(self, surf, levels: tuple[float, ...]) -> None:
@@ -137,21 +145,23 @@ class Renderer(Painter):
         ease = 0.5 - 0.5 * math.cos(math.pi * a)
         pose = f.learn_from_pose + (c.steps[k].pose - f.learn_from_pose) * ease
         draw_figure(surf, fig, pose, accent=self.accent)
-        count = self.text(f"{k + 1} / {len(c.steps)}", self.px(110), self.accent)
+        count = self.text(f"{k + 1} / {len(c.steps)}", self.tx(110), self.accent)
         surf.blit(count, (text.left, text.top))
+        credit_px = self.tx(36)
+        credit_top = body.bottom - int(credit_px * 1.1)
         self.para(
             surf,
             c.steps[k].text,
-            self.px(70),
+            self.tx(70),
             text.move(0, count.get_height() + self.px(20)),
             key=f"steps[{k + 1}].text",
-            bottom=body.bottom - self.px(40),
+            bottom=credit_top - self.px(10),
         )
         self.para(
             surf,
             c.author,
-            self.px(36),
-            pygame.Rect(text.left, body.bottom - self.px(40), text.width, 0),
+            credit_px,
+            pygame.Rect(text.left, credit_top, text.width, 0),
             self.muted,
             key="title.author",
             bottom=body.bottom,
@@ -169,13 +179,13 @@ class Renderer(Painter):
         ]
         y = body.top
         for k, v in rows:
-            surf.blit(self.text(k, self.px(60), self.muted), (body.left, y))
-            surf.blit(self.text(v, self.px(96)), (body.left + self.px(420), y - self.px(14)))
+            surf.blit(self.text(k, self.tx(60), self.muted), (body.left, y))
+            surf.blit(self.text(v, self.tx(96)), (body.left + self.px(420), y - self.px(14)))
             y += self.px(130)
         self.para(
             surf,
             f"Want a coach for the rest? Call us now {f.content.phone}",
-            self.px(56),
+            self.tx(56),
             pygame.Rect(body.left, y + self.px(20), body.width, 0),
             self.accent,
             key="gym.phone",
@@ -186,19 +196,19 @@ class Renderer(Painter):
         c = f.content
         self.header(surf, f, c.tagline, "gym.tagline")
         body = pygame.Rect(self.px(60), self.px(200), self.w - self.px(180), self.h - self.px(340))
-        surf.blit(self.text("Call us now", self.px(80), self.muted), (body.left, body.top))
-        phone = self.fits(self.text(c.phone, self.px(190), self.accent), body.width, "gym.phone")
+        surf.blit(self.text("Call us now", self.tx(80), self.muted), (body.left, body.top))
+        phone = self.fits(self.text(c.phone, self.tx(190), self.accent), body.width, "gym.phone")
         surf.blit(phone, (body.left, body.top + self.px(80)))
         q = min(int(body.height * 0.62), body.width // 4)
         qy = body.top + self.px(80) + phone.get_height() + self.px(20)
         surf.blit(self.qr(c.phone_uri, q), (body.left, qy))
-        surf.blit(self.text("Scan to call", self.px(40), self.muted), (body.left, qy + q + self.px(6)))
+        surf.blit(self.text("Scan to call", self.tx(40), self.muted), (body.left, qy + q + self.px(6)))
         ox = body.left + q + self.px(80)
         surf.blit(self.qr(c.offer_url, q), (ox, qy))
         self.para(
             surf,
             c.offer,
-            self.px(48),
+            self.tx(48),
             pygame.Rect(ox + q + self.px(30), qy, body.right - ox - q - self.px(30), 0),
             key="gym.offer",
             bottom=self.h - self.px(116),
@@ -209,7 +219,7 @@ class Renderer(Painter):
         self.para(
             surf,
             "The coach is catching its breath. Try the steps (YELLOW, middle button) or call us.",
-            self.px(60),
+            self.tx(60),
             pygame.Rect(self.px(60), self.px(260), self.w - self.px(240), 0),
             self.muted,
         )

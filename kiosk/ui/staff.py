@@ -76,15 +76,15 @@ def draw_overlay(p, surf, staff_lines: tuple[str, ...]) -> None:
     import pygame
 
     lines = ("STAFF", *staff_lines) if staff_lines else ("STAFF", "no status yet")
-    step = p.px(48)
+    step = p.tx(44) * 11 // 10
     box = pygame.Rect(p.px(60), p.px(30), p.w - p.px(150), step * len(lines) + p.px(40))
     pygame.draw.rect(surf, (0, 0, 0), box, border_radius=p.px(16))
     pygame.draw.rect(surf, p.accent, box, max(2, p.px(4)), border_radius=p.px(16))
     room = box.width - p.px(48)
     for i, line in enumerate(lines):
         colour = p.accent if i == 0 else (WARN if line.startswith("!") else p.fg)
-        px = p.px(40)
-        while px > p.px(26) and p.font(px).size(line)[0] > room:
+        px = p.tx(44)
+        while px > p.min_text_px and p.font(px).size(line)[0] > room:
             px -= 2
         img = p.text(line, px, colour)
         surf.blit(img, (box.left + p.px(24), box.top + p.px(20) + i * step), pygame.Rect(0, 0, room, step))

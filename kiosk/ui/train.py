@@ -1,9 +1,16 @@
-"""The Train screen: the camera's view of the member (their silhouette, never the picture), whether
-the kiosk sees them, the rep count, the hip-angle dial, the depth meter and one coaching cue."""
+"""The Train screen: the camera's view of the member (their silhouette, never the picture) scaled to
+the person, with the trunk and thigh lines and the hip angle the kiosk measures drawn on it; the rep
+count and the rep strip (one bar per rep, its height the depth, faults coloured and lettered); the
+hip-angle dial (a trunk tipping forward from a thigh) and the depth meter, the target depth one mark on
+both; one coaching cue.
+
+Drawn facing right: a member facing the camera's left is mirrored, so the silhouette, the dial and the
+Learn figure all hinge the same way."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pygame
@@ -13,74 +20,310 @@ from kiosk.ui.screens import SEEN, ScreenFrame
 
 AT_DEPTH = 0.98  # live depth (0..1) from which the "bottom" cue shows rather than "ascending"
 NOT_SEEN = (90, 100, 115)  # a silhouette the kiosk does not count as someone on the mark
+# each fault's mark on the rep strip: a letter (never colour alone) and a colour (kiosk.core.form.FAULTS)
+FAULT_MARKS = {
+    "knee_dominant": ("K", (255, 196, 40)),  # knees
+    "rounded_back": ("B", (255, 84, 84)),  # back
+    "hips_first": ("H", (196, 120, 255)),  # hips
+    "too_fast": ("F", (120, 200, 255)),  # fast
+}
+FAULT_ORDER = ("rounded_back", "knee_dominant", "hips_first", "too_fast")  # the mark a rep shows first
+STRIP_SLOTS = 10  # at most this many bars: the latest reps of a long set
+FLEX_FULL_DEG = 100.0  # the rep strip's full height: a hip angle of 180 - this (80 deg)
+HEIGHT_PER_CHAIN = 0.779  # ankle -> knee -> hip -> shoulder as a share of standing height (Drillis-Contini)
+DIAL_MAX_DEG = 100.0  # the dial's sweep from upright: a trunk tipped past horizontal
 
 
 def draw_train(p, surf, f: ScreenFrame) -> None:
     p.header(surf, f, "Trainer demo" if f.state.demo else "Your hip hinge")
-    body = pygame.Rect(p.px(60), p.px(190), p.w - p.px(180), p.h - p.px(330))
-    left = pygame.Rect(body.left, body.top, int(body.width * 0.45), body.height)
+    body = pygame.Rect(p.px(60), p.px(170), p.w - p.px(180), p.h - p.px(300))
+    left = pygame.Rect(body.left, body.top, int(body.width * 0.44), body.height)
     right = pygame.Rect(left.right + p.px(40), body.top, body.right - left.right - p.px(40), body.height)
     seen = f.live_present and not f.camera_resting
-    _camera_panel(p, surf, f, left, seen)
+    camera_panel(p, surf, f, left, seen)
     cue_top = _readout(p, surf, f, right, seen)
     _cue(p, surf, f, pygame.Rect(right.left, cue_top, right.width, right.bottom - cue_top), seen)
 
 
-def _camera_panel(p, surf, f: ScreenFrame, left: pygame.Rect, seen: bool) -> None:
+# -- the camera panel --------------------------------------------------------------------------------
+
+
+def camera_panel(p, surf, f: ScreenFrame, panel: pygame.Rect, seen: bool) -> None:
     c = f.content
-    pygame.draw.rect(surf, p.panel, left, border_radius=p.px(20))
+    pygame.draw.rect(surf, p.panel, panel, border_radius=p.px(20))
+    status = ("I see you" if seen else c.cues["arrive"]) if not f.camera_resting else "Camera resting"
+    # the one line that says at a glance whether the kiosk sees you (the arrive cue may wrap)
+    line = pygame.Rect(panel.left + p.px(20), panel.top + p.px(14), panel.width - p.px(40), 0)
+    head_bottom = p.para(
+        surf,
+        status,
+        p.tx(52),
+        line,
+        p.good if seen else p.accent,
+        key="" if seen or f.camera_resting else "cues.arrive",
+        bottom=panel.centery,
+    )
     if f.camera_resting:
         p.para(
             surf,
             "Camera resting - the steps and call-us still work",
-            p.px(50),
-            left.inflate(-p.px(60), -p.px(200)),
+            p.tx(50),
+            panel.inflate(-p.px(60), -p.px(200)),
             p.muted,
             centre=True,
         )
-    elif f.live_mask is not None and f.live_mask.any():
-        m = f.live_mask
-        rgb = np.zeros((m.shape[1], m.shape[0], 3), np.uint8)
-        rgb[...] = p.panel
-        rgb[m.T] = SEEN if seen else NOT_SEEN
-        img = pygame.surfarray.make_surface(rgb)
-        scale = min(left.width / m.shape[1], left.height / m.shape[0])
-        img = pygame.transform.scale(img, (int(m.shape[1] * scale), int(m.shape[0] * scale)))
-        surf.blit(img, (left.centerx - img.get_width() // 2, left.centery - img.get_height() // 2))
-    # the one line that says at a glance whether the kiosk sees you
-    status = ("I see you" if seen else c.cues["arrive"]) if not f.camera_resting else "Camera resting"
-    room = left.width - p.px(40)
-    px = p.px(48)
-    while px > p.px(36) and p.font(px).size(status)[0] > room:
-        px -= 2
-    img = p.text(status, px, p.good if seen else p.accent)
-    p.fits(p.text(c.cues["arrive"], p.px(36)), room, "cues.arrive")
-    surf.blit(img, (left.left + p.px(20), left.top + p.px(16)))
+        return
+    view = pygame.Rect(panel.left, head_bottom + p.px(10), panel.width, 0)
+    view.height = panel.bottom - view.top - p.px(12)
+    if f.live_mask is not None and f.live_mask.any():
+        draw_person(p, surf, f, view.inflate(-p.px(24), 0), seen)
+
+
+def person_crop(f: ScreenFrame, aspect: float) -> tuple[float, float, float, float]:
+    """The part of the camera frame to show (x0, y0, width, height in frame px, `aspect` = width /
+    height): the person with a margin, sized by their standing height so a hinge does not zoom."""
+    mh, mw = f.live_mask.shape
+    s = f.live_mask_scale
+    if f.live_bbox_px is not None:
+        x0, y0, x1, y1 = f.live_bbox_px
+    else:  # no box: the mask's own extent
+        rows, cols = np.flatnonzero(f.live_mask.any(axis=1)), np.flatnonzero(f.live_mask.any(axis=0))
+        x0, y0, x1, y1 = cols[0] * s, rows[0] * s, (cols[-1] + 1) * s, (rows[-1] + 1) * s
+    j = f.live_joints_px
+    chain = [j.get(k) for k in ("ankle", "knee", "hip", "shoulder")]
+    if all(chain):
+        length = sum(math.dist(a, b) for a, b in zip(chain, chain[1:], strict=False))
+        tall = max(length / HEIGHT_PER_CHAIN, 0.5 * (y1 - y0))
+    else:
+        tall = max(y1 - y0, 0.8 * (x1 - x0))
+    height = 1.16 * tall
+    width = height * aspect
+    floor = max(y1, j["ankle"][1] + 0.04 * tall if j.get("ankle") else y1)
+    top = floor + 0.04 * height - height
+    face = f.live_facing or 1
+    # feet stay put through a hinge: centre a little forward of them (where the trunk goes)
+    mid = j["ankle"][0] + face * 0.12 * tall if j.get("ankle") else (x0 + x1) / 2
+    left = mid - width / 2
+    # keep the whole person in view when they fit
+    if x1 - x0 <= width:
+        left = min(max(left, x1 - width), x0)
+    del mw, mh
+    return left, top, width, height
+
+
+def draw_person(p, surf, f: ScreenFrame, view: pygame.Rect, seen: bool) -> None:
+    """The silhouette scaled to the person inside `view`, then the lines the angle is measured on."""
+    m, s = f.live_mask, max(1, f.live_mask_scale)
+    cx, cy, cw, ch = person_crop(f, view.width / max(1, view.height))
+    k = view.height / ch  # screen px per frame px
+    # the crop in mask pixels, whole pixels, padded with nothing outside the camera's frame
+    mx0, my0 = math.floor(cx / s), math.floor(cy / s)
+    mx1, my1 = math.ceil((cx + cw) / s), math.ceil((cy + ch) / s)
+    crop = np.zeros((my1 - my0, mx1 - mx0), bool)
+    sy0, sx0 = max(0, my0), max(0, mx0)
+    sy1, sx1 = min(m.shape[0], my1), min(m.shape[1], mx1)
+    if sy1 > sy0 and sx1 > sx0:
+        crop[sy0 - my0 : sy1 - my0, sx0 - mx0 : sx1 - mx0] = m[sy0:sy1, sx0:sx1]
+    flip = f.live_facing < 0
+    if flip:
+        crop = crop[:, ::-1]
+    rgb = np.empty((crop.shape[1], crop.shape[0], 3), np.uint8)
+    rgb[...] = p.panel
+    rgb[crop.T] = SEEN if seen else NOT_SEEN
+    size = (round(crop.shape[1] * s * k), round(crop.shape[0] * s * k))
+    img = pygame.transform.smoothscale(pygame.surfarray.make_surface(rgb), size)
+    # where the crop's mask-pixel origin lands on screen (the crop was widened to whole mask pixels)
+    ox = view.left - ((cx + cw) - mx1 * s) * k if flip else view.left - (cx - mx0 * s) * k
+    oy = view.top - (cy - my0 * s) * k
+    clip = surf.get_clip()
+    surf.set_clip(view.clip(clip) if clip else view)
+    surf.blit(img, (round(ox), round(oy)))
+
+    def to_screen(xy: tuple[float, float]) -> tuple[float, float]:
+        x = (cx + cw - xy[0]) if flip else (xy[0] - cx)
+        return (view.left + x * k, view.top + (xy[1] - cy) * k)
+
+    j = {name: to_screen(xy) for name, xy in f.live_joints_px.items() if xy is not None}
+    if seen and {"hip", "knee", "shoulder"} <= j.keys():
+        draw_angle_lines(surf, j["hip"], j["knee"], j["shoulder"], p.accent, width=max(3, p.px(10)))
+    surf.set_clip(clip)
+
+
+def draw_angle_lines(surf, hip, knee, shoulder, colour, *, width: int) -> None:
+    """The thigh (hip -> knee) and trunk (hip -> shoulder) lines, the joints, and the hip angle's arc
+    between them at the hip: what the kiosk measures, drawn where it measures it."""
+    for end in (knee, shoulder):
+        pygame.draw.line(surf, colour, hip, end, width)
+        pygame.draw.circle(surf, colour, end, width * 0.9)
+    r = 0.42 * min(math.dist(hip, knee), math.dist(hip, shoulder))
+    a0 = math.atan2(knee[1] - hip[1], knee[0] - hip[0])
+    a1 = math.atan2(shoulder[1] - hip[1], shoulder[0] - hip[0])
+    sweep = front_sweep(a0, a1)
+    arc(surf, colour, hip, r, a0, sweep, width)
+    pygame.draw.circle(surf, colour, hip, width * 1.3)
+    pygame.draw.circle(surf, (20, 20, 20), hip, width * 0.5)
+
+
+def front_sweep(a_thigh: float, a_trunk: float) -> float:
+    """The hip angle's sweep (radians, screen angles, y down) from the thigh round the body's front -
+    the right, as the screen draws everyone - to the trunk: the angle the kiosk measures."""
+    return -((a_thigh - a_trunk) % (2 * math.pi))
+
+
+def arc(surf, colour, centre, r: float, a0: float, sweep: float, width: int) -> None:
+    """A thick arc (screen angles, radians, y down) as a polyline: pygame's own leaves gaps."""
+    n = max(2, int(abs(sweep) * r / 6))
+    pts = [(centre[0] + r * math.cos(a0 + sweep * i / n), centre[1] + r * math.sin(a0 + sweep * i / n))
+           for i in range(n + 1)]  # fmt: skip
+    pygame.draw.lines(surf, colour, False, pts, width)
+    for q in (pts[0], pts[-1]):
+        pygame.draw.circle(surf, colour, q, width / 2)
+
+
+# -- count, strip, dial, meter ----------------------------------------------------------------------
 
 
 def _readout(p, surf, f: ScreenFrame, right: pygame.Rect, seen: bool) -> int:
-    """Reps, the dial and the depth meter; returns the y below them."""
+    """Reps and the rep strip, the dial and the depth meter; returns the y below them."""
     s = f.state
-    reps = p.text(f"{s.reps} / {s.target_reps}", p.px(150), p.fg)
-    surf.blit(reps, (right.left, right.top))
-    surf.blit(
-        p.text("reps", p.px(48), p.muted),
-        (right.left + reps.get_width() + p.px(20), right.top + p.px(70)),
-    )
-    dial_r = min(right.width // 4, p.px(170))
-    centre = (right.left + dial_r + p.px(10), right.top + reps.get_height() + p.px(40) + dial_r)
-    _dial(p, surf, centre, dial_r, f.live_angle_deg if seen else None, f.content.target_angle_deg)
-    meter = pygame.Rect(centre[0] + dial_r + p.px(60), centre[1] - dial_r, p.px(70), 2 * dial_r)
+    reps = p.text(f"{s.reps} / {s.target_reps}", p.tx(150), p.fg)
+    surf.blit(reps, (right.left, right.top - p.px(8)))
+    label = p.text("reps", p.tx(48), p.muted)
+    surf.blit(label, (right.left + p.px(4), right.top + reps.get_height() - p.px(8)))
+    row_h = reps.get_height() + label.get_height()
+    strip_x = right.left + max(reps.get_width(), label.get_width()) + p.px(40)
+    strip = pygame.Rect(strip_x, right.top, right.right - strip_x, row_h)
+    target = f.content.target_angle_deg
+    draw_rep_strip(p, surf, strip, f.rep_details, s.target_reps, target)
+    top = strip.bottom + p.px(30)
+    r = min(int((right.bottom - top) * 0.52), int(right.width * 0.5), p.px(300))
+    pivot = (right.left + p.px(40), top + r)
+    angle = f.live_angle_deg if seen else None
+    dial(p, surf, pivot, r, angle, target)
+    meter = pygame.Rect(pivot[0] + r + p.px(50), pivot[1] - r, p.px(64), r + p.px(10))
+    depth_meter(p, surf, meter, pivot, r, f.live_depth if seen else 0.0, target)
+    # the angle in numbers, beside the meter (under the dial when there is no room there)
+    label = p.text("--" if angle is None else f"{angle:.0f}\u00b0", p.tx(110))
+    caption = p.text("at the hip", p.tx(44), p.muted)
+    x = meter.right + p.px(40)
+    if x + max(label.get_width(), caption.get_width()) <= right.right:
+        y = pivot[1] - r + p.px(10)
+    else:
+        x, y = pivot[0] + int(0.25 * r), pivot[1] + int(0.42 * r) - label.get_height() - caption.get_height()
+    surf.blit(label, (x, y))
+    surf.blit(caption, (x + p.px(4), y + label.get_height()))
+    return pivot[1] + int(0.42 * r) + p.px(24)
+
+
+def mark_y(pivot_y: float, r: float, angle_deg: float) -> float:
+    """Height on screen of the trunk's tip at hip angle `angle_deg` on the dial (its mark's level)."""
+    return pivot_y - r * math.cos(math.radians(min(180.0 - angle_deg, DIAL_MAX_DEG)))
+
+
+def dial(p, surf, pivot, r: int, angle: float | None, target: float) -> None:
+    """The hip angle as the hinge looks from the side: a thigh hanging from the hip, a trunk above it
+    tipping forward (right) as the hips hinge - upright at standing, on the mark at the target."""
+    px, py = pivot
+
+    def at(tilt_deg: float, rr: float) -> tuple[float, float]:  # tilt from upright, forward = right
+        a = math.radians(tilt_deg)
+        return (px + rr * math.sin(a), py - rr * math.cos(a))
+
+    sweep = [at(DIAL_MAX_DEG * i / 40, r) for i in range(41)]
+    pygame.draw.polygon(surf, p.panel, [pivot, *sweep])
+    tilt_t = 180.0 - target
+    deep = [at(tilt_t + (DIAL_MAX_DEG - tilt_t) * i / 20, r) for i in range(21)]
+    pygame.draw.polygon(surf, _mix(p.panel, p.good, 0.25), [pivot, *deep])  # deep enough
+    pygame.draw.lines(surf, p.muted, False, sweep, max(2, p.px(4)))
+    thick = max(4, p.px(16))
+    # the target: one mark, as on the depth meter beside it
+    pygame.draw.line(surf, p.good, at(tilt_t, r * 0.62), at(tilt_t, r * 1.06), max(3, p.px(10)))
+    thigh = (px + 0.06 * r, py + 0.42 * r)
+    pygame.draw.line(surf, p.muted, pivot, thigh, thick)
+    pygame.draw.circle(surf, p.muted, thigh, thick / 2)
+    if angle is not None:
+        tilt = min(max(180.0 - angle, 0.0), DIAL_MAX_DEG)
+        tip = at(tilt, r * 0.78)
+        pygame.draw.line(surf, p.accent, pivot, tip, thick)
+        # a head reaching the rim: where the rim is, level with the depth meter's fill
+        pygame.draw.circle(surf, p.accent, at(tilt, r * 0.89), r * 0.11)
+        a_thigh = math.atan2(thigh[1] - py, thigh[0] - px)
+        a_trunk = math.atan2(tip[1] - py, tip[0] - px)
+        arc(surf, p.accent, pivot, r * 0.26, a_thigh, front_sweep(a_thigh, a_trunk), max(3, p.px(8)))
+    pygame.draw.circle(surf, p.accent, pivot, max(4, p.px(14)))
+
+
+def depth_meter(p, surf, meter: pygame.Rect, pivot, r: int, depth: float, target: float) -> None:
+    """Fills down as the member hinges, level with the dial's trunk tip: empty standing (the dial's
+    top), at the mark - the dial's mark, the same height - at the target depth."""
     pygame.draw.rect(surf, p.panel, meter, border_radius=p.px(12))
-    fill = int(meter.height * (f.live_depth if seen else 0.0))
-    pygame.draw.rect(
-        surf,
-        p.good if f.live_depth >= 1.0 else p.accent,
-        (meter.left, meter.bottom - fill, meter.width, fill),
-        border_radius=p.px(12),
-    )
-    surf.blit(p.text("depth", p.px(36), p.muted), (meter.left - p.px(6), meter.bottom + p.px(8)))
-    return centre[1] + dial_r + p.px(50)
+    tilt_t = 180.0 - target
+    level = pivot[1] - r * math.cos(math.radians(min(max(depth, 0.0), 1.0) * tilt_t))
+    fill = int(level - meter.top)
+    if depth > 0 and fill > 0:
+        colour = p.good if depth >= 1.0 else p.accent
+        pygame.draw.rect(surf, colour, (meter.left, meter.top, meter.width, fill), border_radius=p.px(12))
+    y_t = mark_y(pivot[1], r, target)
+    w = max(3, p.px(10))
+    pygame.draw.line(surf, p.good, (meter.left - p.px(14), y_t), (meter.right + p.px(14), y_t), w)
+    # a dotted guide from the dial's mark to the meter's: the same target
+    x_dial = pivot[0] + r * math.sin(math.radians(tilt_t)) * 1.06
+    x = x_dial + p.px(16)
+    while x < meter.left - p.px(24):
+        pygame.draw.line(surf, p.good, (x, y_t), (min(x + p.px(14), meter.left - p.px(24)), y_t), w // 2 + 1)
+        x += p.px(30)
+    label = p.text("depth", p.tx(36), p.muted)
+    surf.blit(label, (meter.centerx - label.get_width() // 2, meter.bottom + p.px(8)))
+
+
+def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int, target_deg: float) -> None:
+    """One bar per counted rep, its height the depth (the target depth a line across); a clean rep in
+    the theme's good colour, a faulty one in its fault's colour with the fault's letter on it. Empty
+    slots for the reps still to do; the latest STRIP_SLOTS of a longer set."""
+    reps = tuple(reps)[-STRIP_SLOTS:]
+    n = min(max(target_reps, len(reps)), STRIP_SLOTS)
+    if n == 0 or rect.width <= 0:
+        return
+    gap = max(2, min(p.px(12), rect.width // (4 * n)))
+    bar_w = (rect.width - gap * (n - 1)) // n
+    if bar_w < 4:
+        return
+    base = rect.bottom
+    full = rect.height - p.px(4)
+
+    def bar_h(depth_deg: float) -> int:
+        return int(full * min(max((180.0 - depth_deg) / FLEX_FULL_DEG, 0.08), 1.0))
+
+    y_t = base - bar_h(target_deg)
+    pygame.draw.line(surf, p.good, (rect.left, y_t), (rect.right, y_t), max(2, p.px(5)))
+    letter_px = max(p.min_text_px, min(p.tx(56), int(bar_w * 1.1)))
+    for i in range(n):
+        x = rect.left + i * (bar_w + gap)
+        if i >= len(reps):
+            slot = pygame.Rect(x, base - max(3, p.px(10)), bar_w, max(3, p.px(10)))
+            pygame.draw.rect(surf, p.panel, slot, border_radius=p.px(4))
+            continue
+        rep = reps[i]
+        faults = [code for code in FAULT_ORDER if code in tuple(rep.faults)]
+        colour = FAULT_MARKS[faults[0]][1] if faults else p.good
+        h = bar_h(rep.depth_deg)
+        bar = pygame.Rect(x, base - h, bar_w, h)
+        pygame.draw.rect(surf, colour, bar, border_radius=p.px(6))
+        if faults:
+            img = p.text(FAULT_MARKS[faults[0]][0], letter_px, (14, 14, 14))
+            if img.get_height() + p.px(8) <= h:  # on the bar, at its top
+                spot = (bar.centerx - img.get_width() // 2, bar.top + p.px(4))
+            else:  # a shallow bar: the letter above it, in the fault's colour
+                img = p.text(FAULT_MARKS[faults[0]][0], letter_px, colour)
+                spot = (bar.centerx - img.get_width() // 2, bar.top - img.get_height())
+            surf.blit(img, spot)
+
+
+def _mix(a, b, share: float) -> tuple[int, int, int]:
+    return tuple(int(x + (y - x) * share) for x, y in zip(a, b, strict=True))
+
+
+# -- the cue ----------------------------------------------------------------------------------------
 
 
 def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
@@ -88,9 +331,9 @@ def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
     rep_cue = seen and f.rep_flash
     key = cue_for(f, seen)
     cue = f.content.cues[key]
-    size = p.px(62)
-    while size > p.px(36) and len(p.wrap(cue, size, room.width)) * size * 1.1 > room.height:
-        size -= 2
+    size = p.tx(62)
+    while size > p.min_text_px and len(p.wrap(cue, size, room.width)) * size * 1.1 > room.height:
+        size -= 1
     p.para(
         surf,
         cue,
@@ -123,21 +366,3 @@ def cue_key(f: ScreenFrame) -> str:
     if phase == Phase.BOTTOM:  # reached depth: hold, then (depth falling again) coming up
         return "bottom" if f.live_depth >= AT_DEPTH else "ascending"
     return "standing"
-
-
-def _dial(p, surf, centre, r: int, angle: float | None, target: float) -> None:
-    """Hip angle dial: 180 (standing) at the top, sweeping clockwise as the hips hinge."""
-    pygame.draw.circle(surf, p.panel, centre, r)
-    pygame.draw.circle(surf, p.muted, centre, r, max(2, p.px(4)))
-
-    def point(deg: float, rr: float):
-        a = math.radians(90 - (180 - deg))  # 180 -> up, 90 -> right
-        return (centre[0] + rr * math.cos(a), centre[1] - rr * math.sin(a))
-
-    pygame.draw.line(surf, p.good, point(target, r * 0.75), point(target, r), max(3, p.px(8)))
-    label = "--" if angle is None else f"{angle:.0f}\u00b0"
-    img = p.text(label, p.px(80))
-    surf.blit(img, (centre[0] - img.get_width() // 2, centre[1] + r * 0.2))
-    if angle is not None:
-        pygame.draw.line(surf, p.accent, centre, point(angle, r * 0.9), max(4, p.px(10)))
-    pygame.draw.circle(surf, p.accent, centre, max(4, p.px(12)))
