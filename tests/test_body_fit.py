@@ -1,11 +1,20 @@
 """The body-model fit on hand-drawn silhouettes: a body drawn from known joint angles is found again."""
 
+import itertools
 import math
 
 import numpy as np
 import pytest
 
-from kiosk.core.body_fit import BodyModel, FitPose, Fitter, default_radii, fit, signed_distance
+from kiosk.core.body_fit import (
+    BodyModel,
+    FitPose,
+    Fitter,
+    back_bow_deg,
+    default_radii,
+    fit,
+    signed_distance,
+)
 
 
 def capsule(mask, p0, p1, r):
@@ -62,3 +71,40 @@ def test_knees_never_bend_backwards_in_the_fit():
     got = fit(fitter, 40.0, 140.0, FitPose(40.0, 140.0, -12.0, -12.0, 0.0), ankle_slack_px=2.0)
     assert got.knee_flexion_deg > -6.0 - 1e-6
     assert math.isfinite(got.cost)
+
+
+def spine(bend_deg: float, lean_deg: float = 60.0, length_px: float = 60.0):
+    """A trunk drawn as three equal segments, the lower one `bend_deg / 2` more upright and the upper
+    one as much more forward than the hip-shoulder chord (the generator's rounded back), with a seat
+    below the hip and an arm hanging in front. Returns the mask, the hip and the shoulder."""
+    m = np.zeros((120, 130), bool)
+    hip = np.array([30.0, 90.0])
+    seg = length_px / (1 + 2 * math.cos(math.radians(bend_deg / 2)))
+    pts = [hip]
+    for a in (lean_deg - bend_deg / 2, lean_deg, lean_deg + bend_deg / 2):
+        r = math.radians(a)
+        pts.append(pts[-1] + seg * np.array([math.sin(r), -math.cos(r)]))
+    for p0, p1 in itertools.pairwise(pts):
+        capsule(m, p0, p1, 9.0)
+    capsule(m, hip, hip + np.array([-4.0, 22.0]), 11.0)  # the seat and thigh
+    capsule(m, pts[-1], pts[-1] + np.array([2.0, 35.0]), 4.0)  # an arm, hanging in front
+    return m, tuple(hip), tuple(pts[-1])
+
+
+@pytest.mark.parametrize("lean_deg", [30.0, 60.0, 85.0])
+def test_a_straight_back_reads_near_zero_bow(lean_deg):
+    m, hip, shoulder = spine(0.0, lean_deg)
+    assert back_bow_deg(m, hip, shoulder) == pytest.approx(0.0, abs=4.0)
+
+
+@pytest.mark.parametrize("bend_deg", [25.0, 40.0])
+def test_a_rounded_back_reads_a_clear_bow(bend_deg):
+    m, hip, shoulder = spine(bend_deg)
+    bow = back_bow_deg(m, hip, shoulder)
+    assert bow is not None and 0.5 * bend_deg <= bow <= 1.3 * bend_deg
+
+
+def test_a_sagging_back_reads_negative_and_a_line_outside_the_body_reads_nothing():
+    m, hip, shoulder = spine(-30.0)
+    assert back_bow_deg(m, hip, shoulder) < -10.0
+    assert back_bow_deg(np.zeros((120, 130), bool), hip, shoulder) is None

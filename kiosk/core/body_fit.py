@@ -327,10 +327,59 @@ def fit(
     return FitPose(ankle_x + best[0], ankle_y, best[1], best[2], best[3], cost / _N_SAMPLES)
 
 
+_BOW_T = np.linspace(0.12, 0.88, 16)  # along the hip -> shoulder line (seat and neck left out)
+
+
+def back_bow_deg(mask: np.ndarray, hip: tuple[float, float], shoulder: tuple[float, float]) -> float | None:
+    """How far the back's outline bends between its lower and its upper part, in degrees: 0 for a
+    straight back, > 0 when it bows away from the hip-shoulder line (a rounded, flexed back), < 0
+    when it sags (an arched lower back).
+
+    `mask` is the silhouette facing +x (the body leans towards +x; outside the array counts as not
+    body), `hip`/`shoulder` the fitted joints in its pixels. The back's outline is found by walking out
+    from the hip-shoulder line along its backward normal; a line is fitted to each third of it and the
+    bend between the two is returned. None when the outline is not found (the trunk is tiny or the
+    line misses the body).
+    """
+    hx, hy = hip
+    dx, dy = shoulder[0] - hx, shoulder[1] - hy
+    length = math.hypot(dx, dy)
+    if length < 12.0:
+        return None
+    ux, uy = dx / length, dy / length
+    nx, ny = uy, -ux  # backwards from the trunk: behind an upright one, above a level one
+    reach = 0.45 * length
+    steps = np.arange(0.0, reach, 0.5)
+    px = hx + _BOW_T[:, None] * dx + steps[None, :] * nx
+    py = hy + _BOW_T[:, None] * dy + steps[None, :] * ny
+    h, w = mask.shape
+    xi, yi = np.rint(px).astype(np.intp), np.rint(py).astype(np.intp)
+    ok = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+    inside = np.zeros(px.shape, bool)
+    inside[ok] = mask[yi[ok], xi[ok]]
+    if inside[:, 0].mean() < 0.7:  # the line does not run through the body: no back to follow
+        return None
+    # the outline: the furthest body pixel behind the line (holes inside the silhouette, where clothes
+    # match the wall, are stepped over; arms and bell hang in front, the head lies beyond the line)
+    last = inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)
+    good = inside.any(axis=1) & (last < inside.shape[1] - 1)
+    if good.sum() < 10:
+        return None
+    d = steps[last] + 0.25
+    s = _BOW_T * length
+    lo, hi = good & (_BOW_T < 0.4), good & (_BOW_T > 0.6)
+    if lo.sum() < 4 or hi.sum() < 4:
+        return None
+    slope_lo = np.polyfit(s[lo], d[lo], 1)[0]
+    slope_hi = np.polyfit(s[hi], d[hi], 1)[0]
+    return math.degrees(math.atan(slope_lo) - math.atan(slope_hi))
+
+
 __all__ = [
     "BodyModel",
     "FitPose",
     "Fitter",
+    "back_bow_deg",
     "default_radii",
     "fit",
     "signed_distance",

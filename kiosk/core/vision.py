@@ -30,6 +30,7 @@ from kiosk.core.body_fit import (
     BodyModel,
     FitPose,
     Fitter,
+    back_bow_deg,
     fit,
     signed_distance,
 )
@@ -80,6 +81,7 @@ class Observation:
     ankle_xy: tuple[float, float] | None = None
     knee_deg: float | None = None  # knee flexion (0 = straight leg)
     trunk_deg: float | None = None  # trunk (hip -> shoulder) lean from vertical, forward > 0
+    back_bow_deg: float | None = None  # bend of the back's outline (> 0 rounded); None: not seen
 
 
 @dataclass
@@ -729,6 +731,7 @@ class HipEstimator:
             ankle_xy=to_frame(pts["ankle"]),
             knee_deg=pose.knee_flexion_deg,
             trunk_deg=pose.trunk_deg,
+            back_bow_deg=back_bow_deg(sub_n, pts["hip"], pts["shoulder"]),
         )
 
 
