@@ -2,19 +2,33 @@
 
 Modelled on picamera2 0.3.x: `Picamera2()` raises IndexError with no camera; `sensor_modes` as an
 IMX708 (Camera Module 3) reports them; YUV420 lores arrays come back as (h*3/2, stride) with rows
-padded to the stride; `capture_array(..., wait=False)` returns a Job whose `get_result(timeout)` raises
-concurrent.futures.TimeoutError until it completes; a stalled camera never completes one.
+padded to the stride; `capture_arrays(names, wait=seconds)` blocks until the next frame (paced at the
+configured FrameDurationLimits, or when a test releases STATE["gate"], a Semaphore) and returns
+([arrays], metadata); a stalled camera raises TimeoutError (concurrent.futures.TimeoutError) as the
+real one does once `wait` seconds have passed (at once here: the tests do not wait it out).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import threading
+import time
 import types
 
 import numpy as np
 
 # what a test sets (present, stall, unplug) and reads: every Picamera2() tried, the last one made
-STATE = {"present": True, "stall": False, "unplug": False, "made": 0, "tries": 0, "last": None}
+STATE = {
+    "present": True, "stall": False, "unplug": False, "made": 0, "tries": 0, "last": None, "gate": None,
+    "captured": 0,
+}
+
+
+def fresh_state(**kw) -> dict:
+    return {
+        "present": True, "stall": False, "unplug": False, "made": 0, "tries": 0, "last": None, "gate": None,
+        "captured": 0, **kw,
+    }
 IMX708_MODES = [
     {
         "format": "SRGGB10_CSI2P",
@@ -71,6 +85,7 @@ class Picamera2:
         self.started = False
         self.closed = False
         self.controls: list[dict] = []
+        self.cancelled = False
 
     def create_video_configuration(
         self,
@@ -122,6 +137,38 @@ class Picamera2:
         arr[:h, w:] = 255  # padding garbage that must not reach the frame
         arr[:h, :w] = pattern(h, w)
         return Job(arr)
+
+    def capture_arrays(self, names=("main",), wait=None, signal_function=None):
+        assert list(names) == ["lores"] and isinstance(wait, float), "the adapter waits at most its timeout"
+        if STATE["unplug"]:
+            raise RuntimeError("Device or resource busy")
+        if STATE["stall"]:
+            raise concurrent.futures.TimeoutError()
+        gate = STATE["gate"]
+        if gate is not None:
+            if not gate.acquire(timeout=wait):
+                raise concurrent.futures.TimeoutError()
+        else:
+            frame_us = self.config["controls"].get("FrameDurationLimits", (33333, 33333))[0]
+            time.sleep(frame_us / 1e6)
+        if not self.started:
+            raise RuntimeError("Camera is not started")
+        STATE["captured"] += 1
+        n = STATE["captured"]
+        arr = self._lores()
+        arr[0, 0] = n % 256  # which frame this is, for the tests
+        return [arr], self.capture_metadata()
+
+    def cancel_all_and_flush(self):
+        self.cancelled = True
+
+    def _lores(self):
+        w, h = self.config["lores"]["size"]
+        stride = (w + 63) // 64 * 64  # rows padded to the stride (384 for 320)
+        arr = np.full((h * 3 // 2, stride), 128, np.uint8)
+        arr[:h, w:] = 255  # padding garbage that must not reach the frame
+        arr[:h, :w] = pattern(h, w)
+        return arr
 
     def capture_metadata(self, wait=None):
         return {"ExposureTime": 12000, "AnalogueGain": 2.5, "Lux": 300.0}

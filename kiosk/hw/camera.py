@@ -3,16 +3,23 @@ or None, and `state` / `last_error` say how the camera is.
 
 The app asks for a frame once per loop and never queues stale ones. The synthetic figure serves the
 trainer demo, tests and laptops; a recorded clip replays real footage; the Pi camera is kiosk.hw.picam.
+A real camera is captured in a thread of its own into a one-slot handoff (kiosk.hw.handoff), so the
+loop never waits for it; `ThreadedCamera` does the same for the synthetic person and clips in a
+real-time run (headless runs read them in the loop, on the simulated clock, deterministically).
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
 from kiosk.errors import HardwareUnavailable
 from kiosk.hw.closing import Closing
+from kiosk.hw.handoff import CaptureThread, Handoff
 
 
 class Camera(Protocol):
@@ -89,12 +96,62 @@ class RestingCamera(_Simple):
         return None
 
 
-def open_camera(source: str, *, fps: float = 30.0) -> Camera:
-    """`sim`, `clip:PATH` or `pi` (at `fps` frames per second; a clip plays at its own rate)."""
+class ThreadedCamera(Closing):
+    """`source` (a SimCamera or ClipCamera) read at `fps` in real time by a capture thread, as the Pi
+    camera is: the loop's `read(t)` takes the newest frame from the handoff, or None (none new)."""
+
+    def __init__(self, source: Camera, *, fps: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.source, self.name = source, source.name
+        self.frame_s = 1.0 / fps
+        self.monotonic = monotonic
+        self.handoff = Handoff(monotonic=monotonic)
+        self._stop = threading.Event()
+        self._t0: float | None = None
+        self._next_mono = 0.0
+        self._thread = CaptureThread(self._grab, self.handoff, name=f"camera-{source.name}")
+
+    def _grab(self) -> np.ndarray | None:
+        """Capture thread: the source's frame for now, at the camera's pace."""
+        now = self.monotonic()
+        if self._t0 is None:
+            self._t0 = self._next_mono = now
+        if self._next_mono > now and self._stop.wait(self._next_mono - now):
+            return None
+        t = self._next_mono - self._t0
+        self._next_mono = max(self._next_mono + self.frame_s, self.monotonic())  # late: no burst after
+        return self.source.read(t)
+
+    @property
+    def state(self) -> str:
+        return "resting" if self._thread.error is not None else "live"
+
+    @property
+    def last_error(self) -> str:
+        e = self._thread.error
+        return "" if e is None else f"capture failed ({e.__class__.__name__}: {e})"
+
+    def read(self, t: float) -> np.ndarray | None:
+        d = self.handoff.take()
+        return None if d is None else d.frame
+
+    def lock_exposure(self) -> None:
+        self.source.lock_exposure()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.close()
+        self.source.close()
+
+
+def open_camera(source: str, *, fps: float = 30.0, threaded: bool = False) -> Camera:
+    """`sim`, `clip:PATH` or `pi` (at `fps` frames per second; a clip plays at its own rate).
+    `threaded`: sim and clip frames come from a capture thread in real time (the Pi camera always
+    does); False reads them in the loop at the loop's time (headless runs on a simulated clock)."""
     if source == "sim":
-        return SimCamera()
+        return ThreadedCamera(SimCamera(), fps=fps) if threaded else SimCamera()
     if source.startswith("clip:"):
-        return ClipCamera(source[5:])
+        clip = ClipCamera(source[5:])
+        return ThreadedCamera(clip, fps=clip.fps) if threaded else clip
     if source == "pi":
         from kiosk.hw.picam import PiCamera
 
