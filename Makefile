@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: demo test bench bench-app bench-peer soak lint clean check-pi-wheels rehearse
+.PHONY: demo test bench bench-form bench-app bench-peer soak lint clean check-pi-wheels rehearse
 
 $(BIN)/kiosk: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kiosk needs Python >= 3.11; found " + sys.version.split()[0])'
@@ -22,6 +22,9 @@ test: $(BIN)/kiosk
 
 bench: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/vision_bench.py $(ARGS)
+
+bench-form: $(BIN)/kiosk
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/form_bench.py $(ARGS)
 
 bench-app: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/app_bench.py $(ARGS)

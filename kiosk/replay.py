@@ -37,6 +37,7 @@ class ReplayResult:
             ],
             "reps": self.reps,
             "rep_frames": self.rep_frames,
+            "rep_details": [r.rep_detail.to_json() for r in self.results if r.rep_detail is not None],
             "ms_per_frame": round(float(np.median(self.ms_per_frame)), 4) if self.ms_per_frame else 0.0,
         }
 
@@ -95,5 +96,11 @@ def replay_command(args) -> int:
     if measured:
         print(f"  hip angle: min {min(measured):.0f} deg, max {max(measured):.0f} deg")
     print(f"  reps counted: {res.reps} (at frames {', '.join(map(str, res.rep_frames)) or '-'})")
+    for d in (r.rep_detail for r in res.results if r.rep_detail is not None):
+        print(
+            f"    frame {d.frame}: depth {d.depth_deg:.0f} deg, knees {d.knee_deg:.0f},"
+            f" trunk {d.trunk_deg:.0f}, down {d.down_s:.1f} s, up {d.up_s:.1f} s:"
+            f" {', '.join(d.faults) or 'clean'}"
+        )
     print(f"  pipeline: {out['ms_per_frame']:.2f} ms per frame (median)")
     return 0

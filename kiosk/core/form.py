@@ -37,14 +37,17 @@ class FormSettings:
         " depth ('squatting the hinge')",
     )
     rounded_back_deg: float = _setting(
-        15.0,
-        "rounded_back: the back's contour bows this far (deg) from the straight hip-shoulder line at the"
-        " bottom ('keep your torso stiff': a neutral spine bows under 10 deg)",
+        10.0,
+        "rounded_back: at the bottom the back's outline bends this far (deg) between its lower and upper"
+        " half (vision's back_bow_deg). 'Keep your torso stiff': a neutral back's outline reads within"
+        " +-6 deg; a flexed upper back (spine bent 15 deg or more) reads about half its spine's bend",
     )
     hips_first_rise_deg: float = _setting(
-        4.0,
-        "hips_first: by the time the knees have straightened half way on the way up, the trunk has"
-        " risen less than this (deg) - the hips came up with the chest still down",
+        1.0,
+        "hips_first: by the time the knees have straightened half way on the way up, the trunk has risen"
+        " less than this (deg): it stayed as far forward or tipped further, the hips came up with the"
+        " chest still down. In a hinge the chest rises with the hips (by then about half its way, 20-40"
+        " deg); the margin is the trunk reading's noise",
     )
     hips_first_knee_deg: float = _setting(
         10.0,
@@ -143,8 +146,8 @@ def judge(
     settings: FormSettings | None = None,
 ) -> tuple[str, ...]:
     """The fault table: measures of one rep -> fault codes (FAULTS order). nan/None = unmeasured, no
-    verdict. `trunk_rise_deg`: how far the trunk rose by the time the knees had straightened half way
-    up; `knee_straighten_deg`: how far the knees straightened over the ascent."""
+    verdict. `trunk_rise_deg`: how far the trunk had risen by the time the knees had straightened half
+    way up; `knee_straighten_deg`: how far the knees straightened on the way up."""
     s = settings or FormSettings()
     out = []
     if not math.isnan(knee_deg) and knee_deg >= s.knee_dominant_deg:
@@ -190,19 +193,39 @@ class CuePolicy:
         return max(due, key=lambda f: (n[f], -CUE_PRIORITY.index(f)))
 
 
+# A smooth movement (a cosine or minimum-jerk profile) covers the middle 60 % of its path, from 20 % to
+# 80 % of the way, in about 41 % of its time; timed there, where the hip moves fastest and noise matters
+# least, and scaled up, a phase's duration needs neither its noisy start nor its end.
+_MID_LO, _MID_HI = 0.2, 0.8
+_MID_SHARE = 0.41
+_EDGE_SHARE = (1.0 - _MID_SHARE) / 2  # the time before the 20 % point (and after the 80 % one)
+_PRE_S = 3.0  # standing before the descent: the person's own standing readings
+_BOTTOM_SHARE = 0.1  # within this share of the depth from the deepest point is "at the bottom"
+
+
 class FormTracker:
     """Fed every frame; returns the RepDetail on the frame a rep counts (see module docstring)."""
 
     def __init__(self, settings: FormSettings | None = None) -> None:
         self.settings = settings or FormSettings()
         self.frame = -1
-        # per frame: t, smoothed hip angle, knee, trunk, back bow (nan = not measured)
+        # per frame: t, smoothed hip angle, knee, trunk, back bow (nan = not measured); 1024 frames is
+        # 34 s at 30 fps, longer than the longest rep (kiosk.core.reps.RepSettings.max_rep_s) and before
         self._buf: deque[tuple[float, float, float, float, float]] = deque(maxlen=1024)
+        self.measures: dict[str, float] = {}  # the last rep's intermediate measures (benchmark, tests)
 
-    def reset(self) -> None:
-        self._buf.clear()
-
-    def update(self, t: float, smoothed_deg, knee_deg, trunk_deg, back_bow_deg, events) -> RepDetail | None:
+    def update(
+        self,
+        t: float,
+        smoothed_deg: float | None,
+        knee_deg: float | None,
+        trunk_deg: float | None,
+        back_bow_deg: float | None,
+        events: list,
+    ) -> RepDetail | None:
+        """One frame: the counter's smoothed hip angle and vision's knee flexion, trunk lean and back
+        bow (None when not measured this frame) and the counter's events. Returns the counted rep's
+        detail on the frame a "rep" event comes."""
         self.frame += 1
         nan = math.nan
         self._buf.append(
@@ -221,24 +244,112 @@ class FormTracker:
 
     def _detail(self, ev) -> RepDetail:
         a = np.array(self._buf, float)
-        t = a[:, 0]
-        start = max(0, int(np.searchsorted(t, ev.t - ev.duration_s - 2.0)))
-        a = a[start:]
+        t0 = ev.t - ev.duration_s  # the descent as the counter saw it begin
+        a = a[int(np.searchsorted(a[:, 0], t0 - _PRE_S)) :]
         t, hip, knee, trunk, bow = a.T
-        deepest = int(np.nanargmin(hip))
-        near = np.abs(hip - hip[deepest]) <= 3.0
-        kb = float(np.nanmedian(knee[near])) if np.isfinite(knee[near]).any() else math.nan
-        tb = float(np.nanmedian(trunk[near])) if np.isfinite(trunk[near]).any() else math.nan
-        bb = float(np.nanmedian(bow[near])) if np.isfinite(bow[near]).any() else math.nan
+        i0 = int(np.searchsorted(t, t0))
+        pre = slice(0, max(i0, 1))
+        rest = hip[i0:]
+        deep = i0 + (int(np.nanargmin(rest)) if np.isfinite(rest).any() else 0)
+        bottom_deg = float(ev.angle_deg)
+        top = _nanmax(hip[pre], default=bottom_deg + 60.0)
+        span = max(top - bottom_deg, 10.0)
+        at_bottom = np.isfinite(hip) & (hip <= bottom_deg + _BOTTOM_SHARE * span)
+        at_bottom[:i0] = False
+        if not at_bottom.any():
+            at_bottom[deep] = True
+        # the knee reading while this person stood just before: straight knees, so the fit's bias
+        standing = np.isfinite(hip[pre]) & (hip[pre] >= top - 5.0)
+        # (a low percentile: the last standing frames may already bend the knees into the rep)
+        kst = knee[pre][standing]
+        kst = kst[np.isfinite(kst)]
+        knee_ref = float(np.percentile(kst, 25)) if kst.size else 0.0
+        knee_ref = min(max(knee_ref, -10.0), 20.0)
+        kb_raw = _nanmedian(knee[at_bottom])
+        kb = kb_raw - knee_ref
+        tb = _nanmedian(trunk[at_bottom])
+        bb = _nanmedian(bow[at_bottom])
+        # tempo: each phase timed between 20 % and 80 % of the way, scaled to the whole phase
+        lo, hi = top - _MID_LO * span, top - _MID_HI * span
+        d_lo = _crossing(t[: deep + 1], hip[: deep + 1], lo, last=True)
+        d_hi = _crossing(t[: deep + 1], hip[: deep + 1], hi, last=True)
+        up_lo = bottom_deg + (1 - _MID_HI) * span
+        up_hi = bottom_deg + (1 - _MID_LO) * span
+        u_lo = _crossing(t[deep:], hip[deep:], up_lo, last=False)
+        u_hi = _crossing(t[deep:], hip[deep:], up_hi, last=False)
+        down_s = (d_hi - d_lo) / _MID_SHARE if d_hi > d_lo else t[deep] - t0
+        up_s = (u_hi - u_lo) / _MID_SHARE if u_hi > u_lo else ev.t - t[deep]
+        if math.isnan(down_s) or math.isnan(up_s):
+            down_s, up_s = t[deep] - t0, ev.t - t[deep]
+        bottom_s = 0.0
+        if d_hi > d_lo and u_hi > u_lo:
+            bottom_s = max(0.0, (u_lo - _EDGE_SHARE * up_s) - (d_hi + _EDGE_SHARE * down_s))
+        # the ascent's order: how far the trunk had risen when the knees had straightened half way
+        last_bottom = int(np.flatnonzero(at_bottom).max())
+        k_up, tr_up = _median3(knee[last_bottom:]), _median3(trunk[last_bottom:])
+        ke = _nanmedian(k_up[-2:])
+        straighten = kb_raw - ke
+        rise = share = math.nan
+        if straighten > 0:
+            half = np.flatnonzero(k_up <= kb_raw - 0.5 * straighten)
+            total = tb - _nanmedian(tr_up[-2:])
+            if half.size and np.isfinite(tr_up[half[0]]):
+                rise = tb - float(tr_up[half[0]])
+                share = rise / total if total > 5.0 else math.nan
+        self.measures = {
+            "knee_ref_deg": knee_ref,
+            "knee_straighten_deg": straighten,
+            "trunk_rise_deg": rise,
+            "trunk_rise_share": share,
+            "top_deg": top,
+        }
         faults = judge(
             knee_deg=kb,
             back_bow=bb,
-            trunk_rise_deg=None,
-            knee_straighten_deg=0.0,
-            down_s=ev.duration_s / 2,
-            up_s=ev.duration_s / 2,
+            trunk_rise_deg=None if math.isnan(rise) else rise,
+            knee_straighten_deg=straighten,
+            down_s=down_s,
+            up_s=up_s,
             settings=self.settings,
         )
-        return RepDetail(
-            self.frame, ev.t, ev.angle_deg, kb, tb, bb, ev.duration_s / 2, 0.0, ev.duration_s / 2, faults
-        )
+        return RepDetail(self.frame, ev.t, bottom_deg, kb, tb, bb, down_s, bottom_s, up_s, faults)
+
+
+def _nanmedian(x: np.ndarray, default: float = math.nan) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else default
+
+
+def _nanmax(x: np.ndarray, default: float) -> float:
+    x = x[np.isfinite(x)]
+    return float(x.max()) if x.size else default
+
+
+def _median3(x: np.ndarray) -> np.ndarray:
+    """A running median of three (ends kept; nan where nothing was measured)."""
+    if x.size < 3:
+        return x.copy()
+    out = x.copy()
+    trio = np.stack([x[:-2], x[1:-1], x[2:]])
+    ok = np.isfinite(trio).any(axis=0)
+    mid = np.full(trio.shape[1], math.nan)
+    if ok.any():
+        mid[ok] = np.nanmedian(trio[:, ok], axis=0)
+    out[1:-1] = mid
+    return out
+
+
+def _crossing(t: np.ndarray, y: np.ndarray, level: float, *, last: bool) -> float:
+    """When y crosses `level` (between two measured frames, interpolated): the last crossing in the
+    arrays (`last`) or the first; nan when it never does."""
+    ok = np.isfinite(y)
+    t, y = t[ok], y[ok]
+    if y.size < 2:
+        return math.nan
+    s = y >= level
+    idx = np.flatnonzero(s[:-1] != s[1:])
+    if not idx.size:
+        return math.nan
+    j = int(idx[-1] if last else idx[0])
+    y0, y1 = y[j], y[j + 1]
+    return float(t[j] + (t[j + 1] - t[j]) * (y0 - level) / (y0 - y1))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kiosk.core.form import FormSettings, FormTracker, RepDetail
 from kiosk.core.reps import Phase, RepCounter, RepEvent, RepSettings
 from kiosk.core.vision import HipEstimator, Observation, VisionSettings
 
@@ -24,6 +25,7 @@ class FrameResult:
     count: int
     phase: Phase
     events: list[RepEvent] = field(default_factory=list)
+    rep_detail: RepDetail | None = None  # on the frame a rep counts: how it was done (kiosk.core.form)
 
 
 def frame_problem(frame) -> str | None:
@@ -55,9 +57,11 @@ class Pipeline:
         *,
         appear_s: float = 0.2,
         vanish_s: float = 0.4,
+        form: FormSettings | None = None,
     ) -> None:
         self.estimator = HipEstimator(vision)
         self.counter = RepCounter(reps or RepSettings())
+        self.form = FormTracker(form)
         self._appear_s = appear_s
         self._vanish_s = vanish_s
         self._present = False
@@ -83,10 +87,26 @@ class Pipeline:
             if t - self._t_change >= wait:
                 self._present, self._t_change = raw, None
         angle = obs.hip_angle_deg if (obs.present and self._present) else None
-        events = self.counter.update(
-            angle, self._present, t, knee_deg=obs.knee_deg, trunk_deg=obs.trunk_deg
-        )
+        events = self.counter.update(angle, self._present, t, knee_deg=obs.knee_deg, trunk_deg=obs.trunk_deg)
         c = self.counter
+        seen = angle is not None
+        detail = self.form.update(
+            t,
+            c.smoothed_deg if seen else None,
+            obs.knee_deg if seen else None,
+            obs.trunk_deg if seen else None,
+            getattr(obs, "back_bow_deg", None) if seen else None,  # (vision v2's back outline, when there)
+            events,
+        )
         return FrameResult(
-            t, obs, self._present, obs.hip_angle_deg, c.smoothed_deg, c.depth, c.count, c.phase, events
+            t,
+            obs,
+            self._present,
+            obs.hip_angle_deg,
+            c.smoothed_deg,
+            c.depth,
+            c.count,
+            c.phase,
+            events,
+            rep_detail=detail,
         )
