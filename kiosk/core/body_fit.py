@@ -330,6 +330,12 @@ def fit(
 _BOW_T = np.linspace(0.12, 0.88, 16)  # along the hip -> shoulder line (seat and neck left out)
 
 
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    """Least-squares slope of y on x."""
+    xc = x - x.mean()
+    return float(xc @ (y - y.mean())) / max(float(xc @ xc), 1e-9)
+
+
 def back_bow_deg(mask: np.ndarray, hip: tuple[float, float], shoulder: tuple[float, float]) -> float | None:
     """How far the back's outline bends between its lower and its upper part, in degrees: 0 for a
     straight back, > 0 when it bows away from the hip-shoulder line (a rounded, flexed back), < 0
@@ -370,8 +376,7 @@ def back_bow_deg(mask: np.ndarray, hip: tuple[float, float], shoulder: tuple[flo
     lo, hi = good & (_BOW_T < 0.4), good & (_BOW_T > 0.6)
     if lo.sum() < 4 or hi.sum() < 4:
         return None
-    slope_lo = np.polyfit(s[lo], d[lo], 1)[0]
-    slope_hi = np.polyfit(s[hi], d[hi], 1)[0]
+    slope_lo, slope_hi = _slope(s[lo], d[lo]), _slope(s[hi], d[hi])
     return math.degrees(math.atan(slope_lo) - math.atan(slope_hi))
 
 

@@ -39,6 +39,7 @@ ROW_GAIN = os.environ.get("RG", "1") == "1"
 STANDING_REF_DEG = 177.0
 MAX_CORRECTION_DEG = 6.0
 
+BOW_BELOW_DEG = 150.0  # the back's bow is measured in a hinge (a rounded back matters under load)
 MAX_FIT_COST = 2.5  # mean cost per model sample above which the body model does not fit the silhouette
 
 
@@ -81,7 +82,7 @@ class Observation:
     ankle_xy: tuple[float, float] | None = None
     knee_deg: float | None = None  # knee flexion (0 = straight leg)
     trunk_deg: float | None = None  # trunk (hip -> shoulder) lean from vertical, forward > 0
-    back_bow_deg: float | None = None  # bend of the back's outline (> 0 rounded); None: not seen
+    back_bow_deg: float | None = None  # bend of the back's outline (> 0 rounded); None: not seen or upright
 
 
 @dataclass
@@ -731,7 +732,7 @@ class HipEstimator:
             ankle_xy=to_frame(pts["ankle"]),
             knee_deg=pose.knee_flexion_deg,
             trunk_deg=pose.trunk_deg,
-            back_bow_deg=back_bow_deg(sub_n, pts["hip"], pts["shoulder"]),
+            back_bow_deg=back_bow_deg(sub_n, pts["hip"], pts["shoulder"]) if angle < BOW_BELOW_DEG else None,
         )
 
 
