@@ -57,12 +57,22 @@ def test_a_camera_off_side_on_still_counts_every_rep(yaw_deg):
     scene, _truths, res = run(spec([rep() for _ in range(4)], yaw_deg=yaw_deg))
     assert scene.true_reps == 4
     assert res.reps == 4
+    assert not any(r.observation.too_frontal for r in res.results)  # side-on enough: no notice
+
+
+@pytest.mark.parametrize("build", [0.85, 1.25])
+def test_a_camera_facing_the_lifter_is_said_to_be_too_frontal_whatever_their_build(build):
+    body = BodyShape(height_m=1.75, build=build, top_shade=45, legs_shade=35)
+    _scene, truths, res = run(spec([rep(), rep()], yaw_deg=85.0, body=body))
+    frontal = [r.observation.too_frontal for r in res.results]
+    first_hinge = next(i for i, t in enumerate(truths) if t.phase == "hinge")
+    bottom = first_hinge + round((1.3 + 0.3) * 15)  # the end of the first rep's bottom (descent 1.3 s)
+    assert all(frontal[bottom:-25])  # said by the first rep's bottom, and on while they are there
+    assert not any(frontal[:first_hinge])  # not before they bent
 
 
 def test_a_squat_is_not_a_hinge_it_is_said_and_not_counted():
-    squats = [
-        Segment("squat", 4.0, 1.0, 1.3, 0.3, 1.1, knee_deg=110.0, lean_deg=15.0) for _ in range(3)
-    ]
+    squats = [Segment("squat", 4.0, 1.0, 1.3, 0.3, 1.1, knee_deg=110.0, lean_deg=15.0) for _ in range(3)]
     sp = spec(squats)
     frames, fps, _ = render_clip(sp)
     pipe = Pipeline()

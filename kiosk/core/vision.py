@@ -20,7 +20,7 @@ import math
 # standing and at depth. Standing tall (what the calibration asks for) is taken to be this angle, and
 # the difference corrects every reading for this person (within limits).
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -39,6 +39,12 @@ ROW_GAIN = os.environ.get("RG", "1") == "1"
 STANDING_REF_DEG = 177.0
 MAX_CORRECTION_DEG = 6.0
 
+# The view: below this widening per unit of drop (1.2 side-on, 0.8 at 45 deg, 0.55 at 60, 0 facing the
+# camera) the camera is too frontal to measure a hinge - about 65 deg off side-on.
+VIEW_FRONTAL_BELOW = 0.4
+VIEW_BENT_FRAC = 0.85  # frames with the silhouette below this fraction of standing height are judged
+VIEW_SAMPLES = 30  # the judgement is the median of this many recent bent frames
+VIEW_MIN_SAMPLES = 8
 BOW_BELOW_DEG = 150.0  # the back's bow is measured in a hinge (a rounded back matters under load)
 MAX_FIT_COST = 2.5  # mean cost per model sample above which the body model does not fit the silhouette
 
@@ -83,6 +89,7 @@ class Observation:
     knee_deg: float | None = None  # knee flexion (0 = straight leg)
     trunk_deg: float | None = None  # trunk (hip -> shoulder) lean from vertical, forward > 0
     back_bow_deg: float | None = None  # bend of the back's outline (> 0 rounded); None: not seen or upright
+    too_frontal: bool = False  # the camera sees this person from too far in front to measure a hinge
 
 
 @dataclass
@@ -96,6 +103,10 @@ class _Track:
     standing_reading_deg: float = 177.0  # what the model reads while this person stands tall
     standing_n: int = 0
     velocity: tuple[float, float, float] = (0.0, 0.0, 0.0)  # shin, thigh, trunk: degrees per frame
+    tall_px: float = 0.0  # the tallest silhouette of late (analysis px): the view's reference
+    standing_width_px: float = 0.0  # bounding-box width while standing tall (analysis px)
+    spread: list[float] = field(default_factory=list)  # recent bent frames' widening per unit drop
+    too_frontal: bool = False
     pose: FitPose | None = None  # last frame's fitted pose: the next search starts there
 
 
@@ -539,6 +550,12 @@ class HipEstimator:
         fg = self.background.apply(img, t_s, person_mask=self._person_prev)
         obs = self._measure(fg)
         self._person_prev = obs.mask if obs.present else None
+        if not obs.present and obs.bbox is None:  # nobody: the next person's view is judged afresh
+            tr = self._track
+            tr.spread.clear()
+            tr.too_frontal, tr.tall_px, tr.standing_width_px = False, 0.0, 0.0
+        elif self._track.too_frontal and obs.present:
+            obs = replace(obs, too_frontal=True)
         return obs
 
     # -- silhouette -> person --------------------------------------------------------------------
@@ -588,6 +605,7 @@ class HipEstimator:
         if x0 <= s.edge_margin_px or x1 >= w - s.edge_margin_px:
             # not on the mark yet (or leaving): the kiosk does not treat them as in front of it
             return Observation(False, None, 0.0, "partly out of view", person, k, bbox=bbox)
+        self._judge_view(float(height_px), float(x1 - x0))
         # The feet stay on the floor: a silhouette that stops well above it has lost its legs.
         tr.floor_y = max(float(y1 - 1), tr.floor_y - 0.002 * h)
         lost_px = tr.floor_y - (y1 - 1)
@@ -607,6 +625,30 @@ class HipEstimator:
             below[:-1] |= below[1:]
         sub |= above & below
         return self._angle(person, x0, y0, x1, y1, bbox)
+
+    def _judge_view(self, height_px: float, width_px: float) -> None:
+        """Side-on or too frontal, from how the silhouette changes as the person bends: seen from the
+        side a hinge throws the trunk forward, and the silhouette widens about as much as it drops
+        (1.2 side-on, ~cos(yaw) of that turned); seen from the front it drops without widening. The
+        build of the person cancels out: their own tall silhouette is the reference (the tallest of
+        late, falling slowly, so that a bend never lowers it)."""
+        tr = self._track
+        tr.tall_px = max(height_px, tr.tall_px * 0.998)
+        if height_px >= 0.97 * tr.tall_px:  # standing tall: the width to compare with
+            w0 = tr.standing_width_px
+            tr.standing_width_px = width_px if w0 <= 0 else w0 + 0.1 * (width_px - w0)
+            return
+        drop = tr.tall_px - height_px
+        if tr.standing_width_px <= 0 or drop < (1.0 - VIEW_BENT_FRAC) * tr.tall_px:
+            return
+        tr.spread.append((width_px - tr.standing_width_px) / drop)
+        del tr.spread[:-VIEW_SAMPLES]
+        if len(tr.spread) >= VIEW_MIN_SAMPLES:
+            ratio = float(np.median(tr.spread))
+            if ratio < VIEW_FRONTAL_BELOW:
+                tr.too_frontal = True
+            elif ratio > VIEW_FRONTAL_BELOW + 0.1:  # hysteresis: the judgement does not flicker
+                tr.too_frontal = False
 
     # -- person -> hip angle ---------------------------------------------------------------------
     def _facing(self, sub, has, first, last, xs, ys) -> int:
