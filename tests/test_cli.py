@@ -108,9 +108,9 @@ def test_replay_json_shape_on_an_empty_scene(tmp_path, capsys):
     path = _save(tmp_path / "empty.npz", frames=frames, fps=15.0)
     assert main(["replay", path, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"fps", "frames", "reps", "rep_frames", "ms_per_frame"}
+    assert set(out) == {"fps", "frames", "reps", "rep_frames", "rep_details", "ms_per_frame"}
     assert out["fps"] == 15.0
     assert len(out["frames"]) == 30
     assert all(f == {"present": False, "hip_angle": None} for f in out["frames"])
-    assert out["reps"] == 0 and out["rep_frames"] == []
+    assert out["reps"] == 0 and out["rep_frames"] == [] and out["rep_details"] == []
     assert out["ms_per_frame"] > 0

@@ -15,6 +15,7 @@ import pygame
 import pytest
 
 from kiosk.cli import main
+from kiosk.core.form import FAULTS
 from kiosk.ops.metrics import Snapshot, TextfileWriter, render
 from kiosk.ops.replog import MIGRATIONS, SCHEMA_VERSION, RepLog, RepLogError, _statements, connect
 
@@ -91,7 +92,7 @@ def test_migration_from_schema_1_keeps_the_data_and_fills_daily_totals(tmp_path)
     con.commit()
     con.close()
     RepLog(db).close()
-    assert q(db, "PRAGMA user_version") == [(2,)]
+    assert q(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert q(db, "SELECT day, source, reps, sessions FROM daily ORDER BY day") == [
         ("2026-11-16", "member", 5, 1),
         ("2026-11-17", "member", 1, 1),
@@ -225,14 +226,21 @@ def test_stats_per_day_sessions_depth_and_busiest_hours(tmp_path, capsys, monkey
     s = stats.compute(db, days=7, now=T0 + 2 * 86400)
     assert (s["from"], s["to"]) == ("2026-11-12", "2026-11-18")
     days = {d["day"]: d for d in s["per_day"]}
-    assert days["2026-11-16"] == {"day": "2026-11-16", "member_reps": 12, "demo_reps": 0, "sessions": 2}
+    assert days["2026-11-16"] == {
+        "day": "2026-11-16",
+        "member_reps": 12,
+        "demo_reps": 0,
+        "sessions": 2,
+        "clean": 0,  # (reps logged without their form)
+        "faults": dict.fromkeys(FAULTS, 0),
+    }
     assert days["2026-11-17"]["demo_reps"] == 5 and days["2026-11-17"]["member_reps"] == 0
     assert s["member_reps"] == 12 and s["member_sessions"] == 2 and s["demo_reps"] == 5
     assert s["median_depth_deg"] == 100.0 and s["median_reps_per_session"] == 6
     assert s["busiest_hours"] == ["09:00-10:00", "18:00-19:00"] and s["reps_by_hour"][9] == 8
     text = stats.format_text(s)
     assert "members: 12 reps in 2 sets (trainer demos apart: 5 reps)" in text
-    assert "2026-11-16     12     2  ##############################" in text
+    assert "2026-11-16     12     2     0    0    0    0    0  ##############################" in text
 
 
 def test_stats_cli_json_and_png(tmp_path, capsys):

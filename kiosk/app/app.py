@@ -160,7 +160,9 @@ class App:
             if ev.kind == "squat":
                 self.kiosk.saw_squat(t)
             if ev.kind == "rep" and self.state.mode == modes.Mode.TRAIN:  # only reps in a set count
-                self.sessions.rep(ev.angle_deg, ev.duration_s, demo=self.state.demo)
+                detail = r.result.rep_detail  # how it was done (kiosk.core.form): the set's list, a cue
+                self.kiosk.rep_form(detail, t)
+                self.sessions.rep(ev.angle_deg, ev.duration_s, demo=self.state.demo, detail=detail)
                 if self.recorder:
                     self.recorder.event(t, "rep", rep=self.state.reps + 1, angle_deg=round(ev.angle_deg, 1))
                 self.apply(modes.Rep(ev.angle_deg, ev.duration_s), t)

@@ -28,6 +28,14 @@ class WeekCount:
         self.hinges = self.replog.reps_since(self.wall() - WEEK_S, "member")
 
 
+def set_began(before: modes.State, now: modes.State) -> bool:
+    """A new set starts with this event: Train begins, the demo starts or stops in it, or Train's count
+    went back to zero (a new set after a finished one)."""
+    train = modes.Mode.TRAIN
+    was, is_ = before.mode == train, now.mode == train
+    return is_ and (not was or before.demo != now.demo or (now.reps == 0 and before.reps > 0))
+
+
 class RepLogSessions:
     """A set is a session in the rep log: it starts when Train starts (or a new set or the demo begins
     in Train) and ends when Train ends. Every counted rep goes in."""
@@ -39,21 +47,21 @@ class RepLogSessions:
     def changed(self, before: modes.State, now: modes.State) -> None:
         if self.replog is None:
             return
-        train = modes.Mode.TRAIN
-        was, is_ = before.mode == train, now.mode == train
-        new_set = is_ and (not was or before.demo != now.demo or (now.reps == 0 and before.reps > 0))
+        was, is_ = before.mode == modes.Mode.TRAIN, now.mode == modes.Mode.TRAIN
+        new_set = set_began(before, now)
         if was and (not is_ or new_set):
             self.replog.end_session()
             self.week.refresh(force=True)
         if new_set:
             self.replog.start_session("demo" if now.demo else "member", now.set_target)
 
-    def rep(self, angle_deg: float, duration_s: float, *, demo: bool) -> None:
+    def rep(self, angle_deg: float, duration_s: float, *, demo: bool, detail=None) -> None:
+        """A counted rep; `detail` (kiosk.core.form.RepDetail, when measured) goes in with its faults."""
         if not demo:
             self.member_reps_since_start += 1
             self.week.hinges += 1
         if self.replog is not None:
-            self.replog.rep(angle_deg, duration_s)
+            self.replog.rep(angle_deg, duration_s, detail=detail)
 
 
 def libc_malloc_trim() -> Callable[[int], int] | None:
@@ -99,6 +107,7 @@ class MetricsReport:
         if self.writer is None or not self.writer.due(now):
             return
         totals = replog.totals() if replog is not None else {}
+        by_fault = replog.fault_totals() if replog is not None else {}
         since = feed.last_frame_mono if feed.last_frame_mono is not None else self.started_mono
         age = now - since
         snap = Snapshot(
@@ -112,5 +121,6 @@ class MetricsReport:
             uptime_s=now - self.started_mono,
             rep_log_up=replog is not None and replog.error is None,
             mode=kiosk.state.mode.value,
+            reps_by_fault=by_fault,
         )
         self.writer.write(now, snap)

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.core.form import FAULTS
 from kiosk.ops.atomic import write_atomic
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ class Snapshot:
     rep_log_up: bool
     mode: str
     extra: dict[str, float] = field(default_factory=dict)
+    # {source: {fault code or "clean": reps}}, all time, reps logged with their form (kiosk.core.form)
+    reps_by_fault: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _esc(v: str) -> str:
@@ -51,6 +54,17 @@ def render(s: Snapshot) -> str:
         "counter",
         "Reps counted since the rep log began, by source (member or demo).",
         [({"source": k}, v) for k, v in sorted(s.reps.items())],
+    )
+    metric(
+        "crux_kiosk_reps_by_fault_total",
+        "counter",
+        "Reps counted with each form fault (a rep can have several; 'clean' for none), by source. Reps"
+        " logged before the kiosk measured form are not in it.",
+        [
+            ({"source": src, "fault": f}, by.get(f, 0))
+            for src, by in sorted(s.reps_by_fault.items())
+            for f in (*FAULTS, "clean")
+        ],
     )
     metric(
         "crux_kiosk_sessions_total",

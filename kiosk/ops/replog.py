@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
+import math
 import os
 import sqlite3
 import time
@@ -66,6 +67,24 @@ MIGRATIONS: tuple[str, ...] = (
         FROM reps r JOIN sessions s ON s.id = r.session_id GROUP BY 1, 2
         ON CONFLICT (day, source) DO UPDATE SET reps = excluded.reps;
     CREATE INDEX sessions_started ON sessions(started_at);
+    """,
+    # 3: how each rep was done (kiosk.core.form): the measures and its faults; per-day fault totals.
+    # Reps logged before stay as they were, their new columns NULL ("not measured").
+    """
+    ALTER TABLE reps ADD COLUMN knee_deg REAL;       -- knee flexion at the bottom
+    ALTER TABLE reps ADD COLUMN trunk_deg REAL;      -- trunk lean from vertical at the bottom
+    ALTER TABLE reps ADD COLUMN back_bow_deg REAL;   -- NULL: the back's outline was not seen
+    ALTER TABLE reps ADD COLUMN down_s REAL;
+    ALTER TABLE reps ADD COLUMN bottom_s REAL;
+    ALTER TABLE reps ADD COLUMN up_s REAL;
+    ALTER TABLE reps ADD COLUMN faults TEXT;         -- comma-separated fault codes, '' clean
+    CREATE TABLE daily_faults (
+        day TEXT NOT NULL,                 -- YYYY-MM-DD, the kiosk's local time
+        source TEXT NOT NULL,
+        fault TEXT NOT NULL,               -- a fault code, or 'clean' for reps with none
+        reps INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, source, fault)
+    );
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -143,6 +162,10 @@ def _statements(script: str) -> list[str]:
     return out
 
 
+def _num(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
 def _day(t: float) -> str:
     return time.strftime("%Y-%m-%d", time.localtime(t))
 
@@ -194,10 +217,24 @@ class RepLog:
         self._local_ids -= 1
         self._write(_Pending("start", (self.session_id, self.clock(), source, target_reps)))
 
-    def rep(self, deepest_deg: float, duration_s: float) -> None:
+    def rep(self, deepest_deg: float, duration_s: float, *, detail=None) -> None:
+        """A counted rep; `detail` (kiosk.core.form.RepDetail) adds its measures and faults."""
         if self.session_id is None:
             self.start_session("member", None)
-        self._write(_Pending("rep", (self.session_id, self.clock(), float(deepest_deg), float(duration_s))))
+        form = None
+        if detail is not None:
+            bow = None if math.isnan(detail.back_bow) else float(detail.back_bow)
+            form = (
+                _num(detail.knee_deg),
+                _num(detail.trunk_deg),
+                bow,
+                float(detail.down_s),
+                float(detail.bottom_s),
+                float(detail.up_s),
+                ",".join(detail.faults),
+            )
+        args = (self.session_id, self.clock(), float(deepest_deg), float(duration_s), form)
+        self._write(_Pending("rep", args))
 
     def end_session(self) -> None:
         if self.session_id is None:
@@ -251,11 +288,12 @@ class RepLog:
                     (_day(t), source),
                 )
             elif item.kind == "rep":
-                local, t, deg, dur = item.args
+                local, t, deg, dur, form = item.args
                 sid = self._id_map[local]
                 con.execute(
-                    "INSERT INTO reps (session_id, at, deepest_deg, duration_s) VALUES (?, ?, ?, ?)",
-                    (sid, t, deg, dur),
+                    "INSERT INTO reps (session_id, at, deepest_deg, duration_s, knee_deg, trunk_deg,"
+                    " back_bow_deg, down_s, bottom_s, up_s, faults) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sid, t, deg, dur, *(form or (None,) * 7)),
                 )
                 source = con.execute("SELECT source FROM sessions WHERE id = ?", (sid,)).fetchone()[0]
                 con.execute(
@@ -263,6 +301,13 @@ class RepLog:
                     " ON CONFLICT (day, source) DO UPDATE SET reps = reps + 1",
                     (_day(t), source),
                 )
+                if form is not None:
+                    for fault in form[-1].split(",") if form[-1] else ["clean"]:
+                        con.execute(
+                            "INSERT INTO daily_faults (day, source, fault, reps) VALUES (?, ?, ?, 1)"
+                            " ON CONFLICT (day, source, fault) DO UPDATE SET reps = reps + 1",
+                            (_day(t), source, fault),
+                        )
             else:
                 local, t = item.args
                 con.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (t, self._id_map.pop(local)))
@@ -299,6 +344,18 @@ class RepLog:
             return int(row[0])
         except sqlite3.Error:
             return 0
+
+    def fault_totals(self) -> dict[str, dict[str, int]]:
+        """{source: {fault or "clean": reps}} over all time, for reps logged with their form."""
+        out: dict[str, dict[str, int]] = {s: {} for s in SOURCES}
+        try:
+            for source, fault, reps in self.con.execute(
+                "SELECT source, fault, sum(reps) FROM daily_faults GROUP BY source, fault"
+            ):
+                out.setdefault(source, {})[fault] = int(reps or 0)
+        except sqlite3.Error:
+            pass
+        return out
 
     def totals(self) -> dict[str, dict[str, int]]:
         """{source: {"reps": n, "sessions": n}} over all time (for the metrics counters)."""

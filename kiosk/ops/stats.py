@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from kiosk.core.form import FAULTS
 from kiosk.errors import ConfigError
 from kiosk.ops.replog import connect, default_path
 
@@ -53,6 +54,21 @@ def compute(db: str | Path, *, days: int = 7, now: float | None = None) -> dict:
             (now - 7 * 86400,),
         ).fetchone()[0]
         version = con.execute("PRAGMA user_version").fetchone()[0]
+        # how the reps were done (schema 3 on: kiosk.core.form); a log from an older kiosk has none
+        for v in per_day.values():
+            v["clean"] = 0
+            v["faults"] = dict.fromkeys(FAULTS, 0)
+        if version >= 3:
+            for day, fault, reps in con.execute(
+                "SELECT day, fault, reps FROM daily_faults WHERE source = 'member' AND day >= ?",
+                (day_list[0],),
+            ):
+                if day not in per_day:
+                    continue
+                if fault == "clean":
+                    per_day[day]["clean"] = reps
+                else:
+                    per_day[day]["faults"][fault] = reps
     finally:
         con.close()
     busiest = sorted((h for h in range(24) if hours[h]), key=lambda h: (-hours[h], h))[:3]
@@ -72,6 +88,8 @@ def compute(db: str | Path, *, days: int = 7, now: float | None = None) -> dict:
         "reps_by_hour": hours,
         "busiest_hours": [f"{h:02d}:00-{h + 1:02d}:00" for h in busiest],
         "reps_last_7_days": week,
+        "member_clean_reps": sum(v["clean"] for v in per_day.values()),
+        "member_faults": {f: sum(v["faults"][f] for v in per_day.values()) for f in FAULTS},
     }
 
 
@@ -87,11 +105,20 @@ def format_text(s: dict) -> str:
             f" {s['median_reps_per_session']:g} reps per set"
         )
         out.append(f"  busiest hours: {', '.join(s['busiest_hours'])}")
+        judged = s["member_clean_reps"] + sum(s["member_faults"].values())
+        if judged:
+            faults = ", ".join(f"{n} {f.replace('_', ' ')}" for f, n in s["member_faults"].items() if n)
+            out.append(f"  form: {s['member_clean_reps']} clean reps; faults: {faults or 'none'}")
     width = max([v["member_reps"] for v in s["per_day"]] + [1])
-    out.append("  day         reps  sets")
+    # faults per day: reps with each fault (a rep may have several), K knee-dominant, B rounded back,
+    # H hips first, F too fast
+    out.append("  day         reps  sets clean    K    B    H    F")
     for v in s["per_day"]:
         bar = "#" * round(30 * v["member_reps"] / width)
-        out.append(f"  {v['day']}  {v['member_reps']:5d} {v['sessions']:5d}  {bar}")
+        f = v["faults"]
+        cols = " ".join(f"{f[k]:4d}" for k in FAULTS)
+        out.append(f"  {v['day']}  {v['member_reps']:5d} {v['sessions']:5d} {v['clean']:5d} {cols}  {bar}")
+    out.append("  (K knees too bent, B back rounded, H hips up first, F too fast; reps with each fault)")
     return "\n".join(out) + "\n"
 
 

@@ -1,0 +1,246 @@
+"""kiosk.core.form: the fault table, the per-rep measures on hand-made angle streams, the cue policy,
+the set summary."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kiosk.core.form import (
+    FAULTS,
+    CuePolicy,
+    FormSettings,
+    FormTracker,
+    RepDetail,
+    describe_settings,
+    judge,
+    summarize,
+)
+from kiosk.core.reps import RepCounter
+
+NAN = math.nan
+CLEAN = dict(knee_deg=22.0, back_bow=2.0, trunk_rise_deg=30.0, knee_straighten_deg=20.0, down_s=1.2, up_s=1.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "faults"),
+    [
+        ({}, ()),
+        ({"knee_deg": 44.9}, ()),
+        ({"knee_deg": 45.0}, ("knee_dominant",)),
+        ({"knee_deg": NAN}, ()),  # not measured: no verdict
+        ({"back_bow": 9.9}, ()),
+        ({"back_bow": 10.0}, ("rounded_back",)),
+        ({"back_bow": -30.0}, ()),  # a sagging (arched) outline is not a rounded back
+        ({"back_bow": NAN}, ()),
+        ({"trunk_rise_deg": 0.0, "knee_straighten_deg": 30.0}, ("hips_first",)),
+        ({"trunk_rise_deg": -5.0, "knee_straighten_deg": 30.0}, ("hips_first",)),  # tipped further
+        ({"trunk_rise_deg": 1.0, "knee_straighten_deg": 30.0}, ()),
+        ({"trunk_rise_deg": -5.0, "knee_straighten_deg": 9.0}, ()),  # the knees hardly moved: no verdict
+        ({"trunk_rise_deg": None}, ()),
+        ({"down_s": 0.7, "up_s": 0.8}, ("too_fast",)),
+        ({"down_s": 0.8, "up_s": 0.8}, ()),
+        (
+            {"knee_deg": 60.0, "back_bow": 20.0, "trunk_rise_deg": -1.0, "down_s": 0.5, "up_s": 0.5},
+            FAULTS,
+        ),
+    ],
+)
+def test_fault_table(change, faults):
+    assert judge(**{**CLEAN, **change}) == faults
+
+
+def test_every_setting_has_a_default_and_help():
+    rows = describe_settings()
+    assert {name for name, _, _ in rows} >= {
+        "knee_dominant_deg",
+        "rounded_back_deg",
+        "hips_first_rise_deg",
+        "too_fast_s",
+        "cue_window",
+        "cue_repeats",
+    }
+    assert all(isinstance(d, (int, float)) and len(h) > 20 for _, d, h in rows)
+
+
+# -- hand-made streams ----------------------------------------------------------------------------
+FPS = 30.0
+
+
+def _ease(x: float) -> float:
+    x = min(max(x, 0.0), 1.0)
+    return 0.5 - 0.5 * math.cos(math.pi * x)
+
+
+def stream(
+    *,
+    knee_deg=22.0,
+    trunk_deg=65.0,
+    bow_deg=None,
+    down_s=1.2,
+    hold_s=0.3,
+    up_s=1.0,
+    hips_first=False,
+    knee_standing=0.0,
+    reps=1,
+):
+    """(t, hip, knee, trunk, bow) per frame: 2 s standing, `reps` reps, 2 s standing. Hip angle 176
+    standing, 176 - (trunk + 0.7 knee) deep; hips-first: the knees straighten in the first 45 % of the
+    way up while the trunk stays down."""
+    stand_hip, stand_trunk = 176.0, 3.0
+    rows = []
+    t = 0.0
+
+    def emit(k, tr, bow_share):
+        hip = stand_hip - (tr - stand_trunk) - 0.7 * (k - knee_standing)
+        bow = None if bow_deg is None or bow_share < 0.5 else bow_deg * bow_share
+        rows.append((t, hip, k, tr, bow))
+
+    def hold(seconds):
+        nonlocal t
+        for _ in range(int(seconds * FPS)):
+            emit(knee_standing, stand_trunk, 0.0)
+            t += 1 / FPS
+
+    hold(2.0)
+    for _ in range(reps):
+        for i in range(int(down_s * FPS)):
+            u = _ease(i / (down_s * FPS))
+            emit(
+                knee_standing + u * (knee_deg - knee_standing), stand_trunk + u * (trunk_deg - stand_trunk), u
+            )
+            t += 1 / FPS
+        for _ in range(int(hold_s * FPS)):
+            emit(knee_deg, trunk_deg, 1.0)
+            t += 1 / FPS
+        n = int(up_s * FPS)
+        for i in range(n):
+            v = i / n
+            if hips_first:
+                ku = _ease(v / 0.45)
+                tu = _ease((v - 0.45) / 0.55)
+            else:
+                ku = tu = _ease(v)
+            k = knee_deg + ku * (knee_standing - knee_deg)
+            tr = trunk_deg + tu * (stand_trunk - trunk_deg)
+            emit(k, tr, 1.0 - tu)
+            t += 1 / FPS
+        hold(1.5)
+    hold(0.5)
+    return rows
+
+
+def run(rows, settings=None):
+    counter, tracker = RepCounter(), FormTracker(settings)
+    details = []
+    for t, hip, knee, trunk, bow in rows:
+        events = counter.update(hip, True, t, knee_deg=knee, trunk_deg=trunk)
+        d = tracker.update(t, counter.smoothed_deg, knee, trunk, bow, events)
+        if d is not None:
+            details.append(d)
+    assert len(details) == counter.count
+    return details
+
+
+def test_a_clean_hinge_is_measured_and_clean():
+    (d,) = run(stream())
+    assert isinstance(d, RepDetail) and d.faults == () and d.clean
+    assert d.depth_deg == pytest.approx(176 - 62 - 0.7 * 22, abs=2.0)  # smoothing keeps a little off
+    assert d.knee_deg == pytest.approx(22, abs=1.0)
+    assert d.trunk_deg == pytest.approx(65, abs=1.0)
+    assert math.isnan(d.back_bow)  # no back outline was measured
+    assert d.down_s == pytest.approx(1.2, abs=0.15)
+    assert d.up_s == pytest.approx(1.0, abs=0.15)
+    assert d.bottom_s == pytest.approx(0.3, abs=0.2)
+    assert d.t_s > 0 and d.frame > 0
+
+
+def test_the_knee_reading_while_standing_is_the_persons_straight_knee():
+    """A fit that reads 12 deg on straight legs reads 12 too many at the bottom: taken off."""
+    (d,) = run(stream(knee_deg=12.0 + 40.0, knee_standing=12.0, trunk_deg=50.0))
+    assert d.knee_deg == pytest.approx(40, abs=1.5) and "knee_dominant" not in d.faults
+
+
+@pytest.mark.parametrize(
+    ("kw", "fault"),
+    [
+        ({"knee_deg": 60.0, "trunk_deg": 48.0}, "knee_dominant"),
+        ({"bow_deg": 20.0}, "rounded_back"),
+        ({"knee_deg": 38.0, "trunk_deg": 55.0, "hips_first": True}, "hips_first"),
+        ({"down_s": 0.6, "up_s": 0.6, "hold_s": 0.2}, "too_fast"),
+    ],
+)
+def test_each_fault_on_a_hand_made_rep(kw, fault):
+    (d,) = run(stream(**kw))
+    assert d.faults == (fault,)
+
+
+def test_a_knee_dominant_rep_is_not_hips_first():
+    """Knees bent far, but straightening together with the chest rising."""
+    (d,) = run(stream(knee_deg=60.0, trunk_deg=48.0))
+    assert "hips_first" not in d.faults
+
+
+def test_settings_move_the_thresholds():
+    (d,) = run(stream(knee_deg=40.0, trunk_deg=55.0), FormSettings(knee_dominant_deg=35.0))
+    assert d.faults == ("knee_dominant",)
+
+
+# -- the cue policy -------------------------------------------------------------------------------
+K, B, H, F = ("knee_dominant",), ("rounded_back",), ("hips_first",), ("too_fast",)
+
+
+@pytest.mark.parametrize(
+    ("reps", "cues"),
+    [
+        ([(), (), ()], [None, None, None]),
+        ([K, (), ()], [None, None, None]),  # one fault: no cue
+        ([K, (), B, (), H], [None] * 5),  # different faults, none repeats
+        ([K, K], [None, "knee_dominant"]),  # 2 of the last 3
+        ([K, (), K], [None, None, "knee_dominant"]),
+        ([K, (), (), K], [None, None, None, None]),  # 2 of the last 4 is not 2 of the last 3
+        ([K, K, K, K, K], [None, "knee_dominant", None, "knee_dominant", None]),  # never two running
+        ([K, K, ()], [None, "knee_dominant", None]),  # a clean rep after: nothing to say
+        ([B + K, B + K], [None, "rounded_back"]),  # both repeat: the back first
+        ([K, K + H, H], [None, "knee_dominant", None]),
+        ([F, F], [None, "too_fast"]),
+    ],
+)
+def test_cue_policy(reps, cues):
+    p = CuePolicy()
+    assert [p.after_rep(r) for r in reps] == cues
+
+
+def test_cue_policy_starts_afresh_for_a_new_set():
+    p = CuePolicy()
+    assert p.after_rep(K) is None
+    p.reset()
+    assert p.after_rep(K) is None  # the last set's rep does not count
+
+
+def test_set_summary():
+    def rep(depth, faults=(), down=1.2, up=1.0):
+        return RepDetail(0, 0.0, depth, 20.0, 60.0, NAN, down, 0.3, up, faults)
+
+    s = summarize([rep(110), rep(98, K), rep(104, K + F, 0.6, 0.6), rep(101)])
+    assert (s.reps, s.clean) == (4, 2)
+    assert s.faults == {"knee_dominant": 2, "rounded_back": 0, "hips_first": 0, "too_fast": 1}
+    assert s.best_depth_deg == 98 and s.top_fault == "knee_dominant"
+    assert s.down_s == pytest.approx(1.2) and s.up_s == pytest.approx(1.0)
+    empty = summarize([])
+    assert empty.reps == 0 and empty.best_depth_deg is None and empty.top_fault is None
+
+
+def test_rep_detail_json():
+    d = RepDetail(12, 3.0, 101.234, 22.0, 60.0, NAN, 1.2, 0.3, 1.0, K)
+    assert d.to_json() == {
+        "frame": 12,
+        "depth_deg": 101.23,
+        "knee_deg": 22.0,
+        "trunk_deg": 60.0,
+        "back_bow": None,
+        "down_s": 1.2,
+        "up_s": 1.0,
+        "faults": ["knee_dominant"],
+    }
