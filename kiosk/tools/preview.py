@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pygame
 
+from kiosk.app.view import live_fields
 from kiosk.content import Content
 from kiosk.core.pipeline import Pipeline
 from kiosk.errors import ConfigError
 from kiosk.sim.library import demo_scene
 from kiosk.sim.scene import Scene
-from kiosk.app.view import live_fields
 from kiosk.ui.gallery import screens
 from kiosk.ui.screens import Renderer
 

@@ -68,9 +68,7 @@ def _why(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pyg
 def _start(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
     c = f.content
     p.header(surf, f, f"Learn it here, in {len(c.steps)} steps")
-    y = p.para(
-        surf, "Press GREEN (left button) to start", p.tx(84), text, BUTTON_COLOURS["green"]
-    )
+    y = p.para(surf, "Press GREEN (left button) to start", p.tx(84), text, BUTTON_COLOURS["green"])
     y = p.para(
         surf,
         "or step onto the mark, side-on to the screen.",
@@ -85,7 +83,7 @@ def _start(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: p
             text.move(0, y - text.top + p.px(30)),
             p.accent,
         )
-    draw_figure(surf, fig, rep_depth(f.t), accent=p.accent)
+    draw_figure(surf, fig, rep_depth(f.t), accent=p.accent, kettlebell=True)
 
 
 def _call(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:

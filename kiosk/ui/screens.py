@@ -168,29 +168,76 @@ class Renderer(Painter):
         )
 
     def _summary(self, surf, f: ScreenFrame) -> None:
-        s = f.state
+        from kiosk.ui.train import draw_rep_strip
+
+        s, details = f.state, tuple(f.rep_details)
         self.header(surf, f, "Set complete - nice work!")
-        body = pygame.Rect(self.px(60), self.px(220), self.w - self.px(180), self.h - self.px(360))
+        body = pygame.Rect(self.px(60), self.px(200), self.w - self.px(180), self.h - self.px(340))
+        best = min((r.depth_deg for r in details), default=s.best_deg)
         tempo = tempo_s(s)
+        if details:
+            down = float(np.median([r.down_s for r in details]))
+            up = float(np.median([r.up_s for r in details]))
+            pace = f"{down:.1f} s down, {up:.1f} s up"
+        else:
+            pace = "--" if tempo is None else f"{tempo:.1f} s per rep"
         rows = [
             ("Reps", f"{s.reps}"),
-            ("Best depth", "--" if s.best_deg is None else f"{s.best_deg:.0f}\u00b0 at the hip"),
-            ("Tempo", "--" if tempo is None else f"{tempo:.1f} s per rep"),
+            ("Best depth", "--" if best is None else f"{best:.0f}\u00b0 at the hip"),
+            ("Tempo", pace),
         ]
-        y = body.top
+        step = self.px(118)
+        y, right = body.top, body.left
         for k, v in rows:
-            surf.blit(self.text(k, self.tx(60), self.muted), (body.left, y))
-            surf.blit(self.text(v, self.tx(96)), (body.left + self.px(420), y - self.px(14)))
-            y += self.px(130)
+            surf.blit(self.text(k, self.tx(56), self.muted), (body.left, y + self.px(14)))
+            img = self.text(v, self.tx(88))
+            surf.blit(img, (body.left + self.px(380), y))
+            right = max(right, body.left + self.px(380) + img.get_width())
+            y += step
+        if details:  # "6 clean, 2 knees too bent (K)": each part in its rep strip colour and letter
+            y = self._form_line(surf, f, details, pygame.Rect(body.left, y, body.width, 0)) + self.px(16)
+            strip = pygame.Rect(right + self.px(80), body.top + self.px(10), 0, 2 * step)
+            strip.width = body.right - strip.left
+            if strip.width >= min(len(details), 10) * self.px(40):
+                draw_rep_strip(self, surf, strip, details, s.target_reps, f.content.target_angle_deg)
         self.para(
             surf,
             f"Want a coach for the rest? Call us now {f.content.phone}",
             self.tx(56),
-            pygame.Rect(body.left, y + self.px(20), body.width, 0),
+            pygame.Rect(body.left, y + self.px(10), body.width, 0),
             self.accent,
             key="gym.phone",
             bottom=self.h - self.px(116),
         )
+
+    def _form_line(self, surf, f: ScreenFrame, details: tuple, room: pygame.Rect) -> int:
+        """How the set went, from its reps: clean ones and each fault's count; returns the y below."""
+        from kiosk.core.form import FAULTS
+        from kiosk.ui.train import FAULT_MARKS
+
+        clean = sum(1 for r in details if not tuple(r.faults))
+        parts = [(f"{clean} clean" if clean < len(details) else f"all {clean} clean", self.good, "")]
+        for code in FAULTS:
+            n = sum(1 for r in details if code in tuple(r.faults))
+            if n:
+                name = f.content.values.get(f"faults.{code}", code.replace("_", " "))
+                letter, colour = FAULT_MARKS[code]
+                parts.append((f"{n} {name} ({letter})", colour, f"faults.{code}"))
+        px = self.tx(64)
+        sep = self.text(", ", px, self.fg)
+        imgs = [(self.text(t, px, c), key) for t, c, key in parts]
+        width = sum(i.get_width() for i, _k in imgs) + sep.get_width() * (len(imgs) - 1)
+        if width > room.width:  # too long for one line: plain wrapped text
+            text = ", ".join(t for t, _c, _k in parts)
+            return self.para(surf, text, self.tx(52), room, self.fg, key=parts[-1][2], bottom=self.h)
+        x = room.left
+        for n, (img, _key) in enumerate(imgs):
+            if n:
+                surf.blit(sep, (x, room.top))
+                x += sep.get_width()
+            surf.blit(img, (x, room.top))
+            x += img.get_width()
+        return room.top + imgs[0][0].get_height()
 
     def _call(self, surf, f: ScreenFrame) -> None:
         c = f.content

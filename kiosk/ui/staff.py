@@ -54,8 +54,15 @@ def replog_line(replog) -> str:
 
 
 def staff_lines(
-    *, live_content, camera, on_figure: bool, fps: float, reps_since_start: int, hinges_week: int,
-    replog, notice: str,
+    *,
+    live_content,
+    camera,
+    on_figure: bool,
+    fps: float,
+    reps_since_start: int,
+    hinges_week: int,
+    replog,
+    notice: str,
 ) -> tuple[str, ...]:
     return (
         f"address: {address()}",

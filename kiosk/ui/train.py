@@ -9,6 +9,7 @@ Learn figure all hinge the same way."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -92,7 +93,7 @@ def person_crop(f: ScreenFrame, aspect: float) -> tuple[float, float, float, flo
     j = f.live_joints_px
     chain = [j.get(k) for k in ("ankle", "knee", "hip", "shoulder")]
     if all(chain):
-        length = sum(math.dist(a, b) for a, b in zip(chain, chain[1:], strict=False))
+        length = sum(math.dist(a, b) for a, b in itertools.pairwise(chain))
         tall = max(length / HEIGHT_PER_CHAIN, 0.5 * (y1 - y0))
     else:
         tall = max(y1 - y0, 0.8 * (x1 - x0))
@@ -237,7 +238,7 @@ def dial(p, surf, pivot, r: int, angle: float | None, target: float) -> None:
     pygame.draw.lines(surf, p.muted, False, sweep, max(2, p.px(4)))
     thick = max(4, p.px(16))
     # the target: one mark, as on the depth meter beside it
-    pygame.draw.line(surf, p.good, at(tilt_t, r * 0.62), at(tilt_t, r * 1.06), max(3, p.px(10)))
+    pygame.draw.line(surf, p.good, at(tilt_t, r * 0.62), at(tilt_t, r * 1.14), max(3, p.px(10)))
     thigh = (px + 0.06 * r, py + 0.42 * r)
     pygame.draw.line(surf, p.muted, pivot, thigh, thick)
     pygame.draw.circle(surf, p.muted, thigh, thick / 2)
@@ -266,12 +267,9 @@ def depth_meter(p, surf, meter: pygame.Rect, pivot, r: int, depth: float, target
     y_t = mark_y(pivot[1], r, target)
     w = max(3, p.px(10))
     pygame.draw.line(surf, p.good, (meter.left - p.px(14), y_t), (meter.right + p.px(14), y_t), w)
-    # a dotted guide from the dial's mark to the meter's: the same target
-    x_dial = pivot[0] + r * math.sin(math.radians(tilt_t)) * 1.06
-    x = x_dial + p.px(16)
-    while x < meter.left - p.px(24):
-        pygame.draw.line(surf, p.good, (x, y_t), (min(x + p.px(14), meter.left - p.px(24)), y_t), w // 2 + 1)
-        x += p.px(30)
+    # a guide along that level from the dial's mark to the meter's: one target
+    x_dial = pivot[0] + r * math.sin(math.radians(tilt_t))
+    pygame.draw.line(surf, p.good, (x_dial, y_t), (meter.left - p.px(14), y_t), max(2, w // 3))
     label = p.text("depth", p.tx(36), p.muted)
     surf.blit(label, (meter.centerx - label.get_width() // 2, meter.bottom + p.px(8)))
 
@@ -295,8 +293,8 @@ def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int,
         return int(full * min(max((180.0 - depth_deg) / FLEX_FULL_DEG, 0.08), 1.0))
 
     y_t = base - bar_h(target_deg)
-    pygame.draw.line(surf, p.good, (rect.left, y_t), (rect.right, y_t), max(2, p.px(5)))
     letter_px = max(p.min_text_px, min(p.tx(56), int(bar_w * 1.1)))
+    letters = []
     for i in range(n):
         x = rect.left + i * (bar_w + gap)
         if i >= len(reps):
@@ -311,12 +309,18 @@ def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int,
         pygame.draw.rect(surf, colour, bar, border_radius=p.px(6))
         if faults:
             img = p.text(FAULT_MARKS[faults[0]][0], letter_px, (14, 14, 14))
-            if img.get_height() + p.px(8) <= h:  # on the bar, at its top
-                spot = (bar.centerx - img.get_width() // 2, bar.top + p.px(4))
+            if img.get_height() + p.px(8) <= h:  # on the bar, at its foot (clear of the target line)
+                spot = (bar.centerx - img.get_width() // 2, bar.bottom - img.get_height() - p.px(4))
             else:  # a shallow bar: the letter above it, in the fault's colour
                 img = p.text(FAULT_MARKS[faults[0]][0], letter_px, colour)
                 spot = (bar.centerx - img.get_width() // 2, bar.top - img.get_height())
-            surf.blit(img, spot)
+            letters.append((img, spot))
+    # the target depth across the strip, over the bars (edged, so it shows on a bar of its colour)
+    w = max(2, p.px(5))
+    pygame.draw.line(surf, p.bg, (rect.left, y_t), (rect.right, y_t), w + 2 * max(1, p.px(3)))
+    pygame.draw.line(surf, p.good, (rect.left, y_t), (rect.right, y_t), w)
+    for img, spot in letters:
+        surf.blit(img, spot)
 
 
 def _mix(a, b, share: float) -> tuple[int, int, int]:
