@@ -289,3 +289,24 @@ def test_rep_strip_of_a_long_set_shows_its_latest_reps(renderer, size):
     img = draw(renderer, size, **person(), rep_details=reps)
     strip = img[int(0.1 * h) : int(0.36 * h), int(0.5 * w) : int(0.95 * w)]
     assert near(strip, FAULT_MARKS["hips_first"][1], tol=12).sum() > 20  # the latest rep is shown
+
+
+# -- the form cue ------------------------------------------------------------------------------------
+
+
+@size_ids
+def test_a_repeating_faults_cue_shows_instead_of_good_rep_in_the_faults_colour(renderer, size):
+    w, h = size
+    reps = (Rep(110.0, ("knee_dominant",)), Rep(105.0), Rep(112.0, ("knee_dominant",)))
+    renderer.text_log = []
+    img = draw(renderer, size, **person(), rep_details=reps, rep_flash=True, form_cue="knee_dominant")
+    drawn = " ".join(s for s, _h in renderer.text_log)
+    renderer.text_log = None
+    assert CONTENT.cues["knee_dominant"].split()[0] in drawn and CONTENT.cues["rep"] not in drawn
+    cue_area = img[int(0.7 * h) : int(0.87 * h), int(0.47 * w) :]
+    assert near(cue_area, FAULT_MARKS["knee_dominant"][1], tol=12).sum() > 0.0005 * w * h
+    # without a form cue the rep's own cue shows, in the good colour
+    renderer.text_log = []
+    draw(renderer, size, **person(), rep_details=reps, rep_flash=True)
+    assert CONTENT.cues["rep"] in " ".join(s for s, _h in renderer.text_log)
+    renderer.text_log = None

@@ -63,6 +63,8 @@ def screen_frame(app, t: float, shown, levels: tuple[float, ...]) -> ScreenFrame
         staff_lines=staff,
         rep_flash=k.rep_flash(t),
         squat_flash=k.squat_flash(t),
+        form_cue=k.form_cue(t) if s.mode == modes.Mode.TRAIN else None,
+        rep_details=tuple(k.set_reps),
         hinges_week=app.week.hinges,
         **live,
     )

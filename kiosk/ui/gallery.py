@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.content import Content
+from kiosk.core.form import FAULTS
 from kiosk.core.modes import ATTRACT_CARDS, Mode, State
 from kiosk.core.reps import Phase
 from kiosk.ui.screens import ScreenFrame
@@ -76,6 +77,16 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
             "train-squat",
             frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, squat_flash=True),
         ),
+        (
+            "train-form",  # a fault repeated: its cue after the rep, in its colour
+            frame(
+                State(mode=Mode.TRAIN, reps=5, set_target=reps),
+                **{**live, **SOMEONE},
+                rep_flash=True,
+                form_cue="knee_dominant",
+                rep_details=sample_reps(5),
+            ),
+        ),
         ("train-nobody", frame(State(mode=Mode.TRAIN, set_target=reps))),
         (
             "summary",
@@ -92,9 +103,26 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
 
 
 def cue_screens(content: Content) -> list[tuple[str, ScreenFrame]]:
-    """The Train screen once per phase cue (the arrive, rep and squat cues are in `screens`)."""
+    """The Train screen once per phase cue and once per form cue (the arrive, rep and squat cues are
+    in `screens`)."""
     state = State(mode=Mode.TRAIN, reps=content.set_reps, set_target=content.set_reps)
+    details = sample_reps(content.set_reps)
     return [
         (f"train-{key}", ScreenFrame(state=state, content=content, t=1.0, **{**SOMEONE, **phase}))
         for key, phase in CUE_PHASES.items()
+    ] + [  # after a rep, a repeating fault's cue
+        (
+            f"train-{code}",
+            ScreenFrame(
+                state=state,
+                content=content,
+                t=1.0,
+                **SOMEONE,
+                rep_flash=True,
+                form_cue=code,
+                rep_details=details,
+            ),
+        )
+        for code in FAULTS
+        if code in content.cues
     ]

@@ -197,7 +197,7 @@ def _readout(p, surf, f: ScreenFrame, right: pygame.Rect, seen: bool) -> int:
     target = f.content.target_angle_deg
     draw_rep_strip(p, surf, strip, f.rep_details, s.target_reps, target)
     top = strip.bottom + p.px(30)
-    r = min(int((right.bottom - top) * 0.52), int(right.width * 0.5), p.px(300))
+    r = min(int((right.bottom - top) * 0.47), int(right.width * 0.5), p.px(300))
     pivot = (right.left + p.px(40), top + r)
     angle = f.live_angle_deg if seen else None
     dial(p, surf, pivot, r, angle, target)
@@ -292,7 +292,9 @@ def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int,
     def bar_h(depth_deg: float) -> int:
         return int(full * min(max((180.0 - depth_deg) / FLEX_FULL_DEG, 0.08), 1.0))
 
+    # the target depth across the strip, behind the bars (every counted rep reached it)
     y_t = base - bar_h(target_deg)
+    pygame.draw.line(surf, p.good, (rect.left, y_t), (rect.right, y_t), max(2, p.px(5)))
     letter_px = max(p.min_text_px, min(p.tx(56), int(bar_w * 1.1)))
     letters = []
     for i in range(n):
@@ -315,10 +317,6 @@ def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int,
                 img = p.text(FAULT_MARKS[faults[0]][0], letter_px, colour)
                 spot = (bar.centerx - img.get_width() // 2, bar.top - img.get_height())
             letters.append((img, spot))
-    # the target depth across the strip, over the bars (edged, so it shows on a bar of its colour)
-    w = max(2, p.px(5))
-    pygame.draw.line(surf, p.bg, (rect.left, y_t), (rect.right, y_t), w + 2 * max(1, p.px(3)))
-    pygame.draw.line(surf, p.good, (rect.left, y_t), (rect.right, y_t), w)
     for img, spot in letters:
         surf.blit(img, spot)
 
@@ -332,8 +330,12 @@ def _mix(a, b, share: float) -> tuple[int, int, int]:
 
 def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
     """One cue above the button legend, in smaller type before it would overlap."""
-    rep_cue = seen and f.rep_flash
     key = cue_for(f, seen)
+    colour = p.accent
+    if key in FAULT_MARKS:  # a form cue: in its fault's colour, as on the rep strip
+        colour = FAULT_MARKS[key][1]
+    elif key == "rep":
+        colour = p.good
     cue = f.content.cues[key]
     size = p.tx(62)
     while size > p.min_text_px and len(p.wrap(cue, size, room.width)) * size * 1.1 > room.height:
@@ -343,16 +345,19 @@ def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
         cue,
         size,
         pygame.Rect(room.left, room.top, room.width, 0),
-        p.good if rep_cue else p.accent,
+        colour,
         key=f"cues.{key}",
         bottom=room.bottom + 1,
     )
 
 
 def cue_for(f: ScreenFrame, seen: bool) -> str:
-    """The cue shown: a counted rep, a squat that was not counted, or the phase's cue."""
+    """The cue shown: a repeating fault's, a counted rep, a squat that was not counted, or the phase's
+    cue."""
     if not seen:
         return "arrive"
+    if f.form_cue in FAULT_MARKS and f.form_cue in f.content.cues:  # rather than "good rep!"
+        return f.form_cue
     if f.rep_flash:
         return "rep"
     if f.squat_flash:
