@@ -75,7 +75,9 @@ def _add_run(sub) -> None:
     )
     k.add_argument("--record", help="directory for events.jsonl and a PNG at every mode change")
     k.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
-    k.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    k.add_argument(
+        "--fps", type=float, default=None, help="loop frames per second (default: [camera] fps, 30)"
+    )
     k.add_argument(
         "--db",
         default=None,

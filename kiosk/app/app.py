@@ -34,6 +34,8 @@ class App:
         ledbar=None,
         size: tuple[int, int] = (1280, 720),
         fullscreen: bool = False,
+        logical_size: str = "auto",
+        vsync: bool = True,
         headless: bool = False,
         record: str | Path | None = None,
         fps: float = 30.0,
@@ -53,6 +55,7 @@ class App:
         timing = timing or LoopTiming()
         self.timing, self.monotonic = timing, monotonic
         self.size, self.fullscreen, self.headless, self.fps = size, fullscreen, headless, fps
+        self.logical_size, self.vsync = logical_size, vsync  # the display's drawing size; no tearing
         # the content on screen; a staff edit goes live between frames once checked (last good kept)
         live_content = LiveContent(
             content_path,
@@ -79,6 +82,7 @@ class App:
         self.heap = HeapTrim(timing.heap_trim_s, libc_malloc_trim())
         self.metrics = MetricsReport(metrics, timing=timing, monotonic=monotonic)
         self.frames = 0
+        self.draw_ms = 0.0  # the last frame's drawing (the loop's split: feed has capture and vision)
         self.fps_measured = 0.0
         self._t_prev: float | None = None
 
@@ -134,7 +138,9 @@ class App:
         k = self.kiosk
         levels = bar_levels(s.mode, t, self.ledbar.n, depth=depth, rep_t=k.rep_t, set_t=k.set_t)
         self.ledbar.show(levels)
+        t0 = time.perf_counter()
         renderer.render(screen, self.screen_frame(t, shown, levels))
+        self.draw_ms = (time.perf_counter() - t0) * 1000
         if self.recorder:
             self.recorder.bar(t, sum(levels) / len(levels))
             self.recorder.drawn(screen)

@@ -53,6 +53,8 @@ class Feed:
         self._empty_since: float | None = None
         self._trouble: str | None = None  # the kind of bad frame now arriving
         self._bad_frames = 0
+        self.capture_ms = 0.0  # this loop's camera read (taking the newest frame from its handoff)
+        self.vision_ms = 0.0  # this loop's pipeline step (0 when no new frame came)
 
     @property
     def active(self) -> Camera:
@@ -81,11 +83,17 @@ class Feed:
         pipe, cam = (self.figure_pipe, self.figure) if self.on_figure else (self.camera_pipe, self.camera)
         if self.on_figure:
             self._watch_room(t)
+        self.vision_ms = 0.0
+        t0 = time.perf_counter()
         try:
             frame = cam.read(t)
+            t1 = time.perf_counter()
+            self.capture_ms = (t1 - t0) * 1000
             if frame is not None:
                 frame = self._usable(frame, t, pipe, r)
             r.result = pipe.step(frame, t) if frame is not None else None
+            if r.result is not None:
+                self.vision_ms = (time.perf_counter() - t1) * 1000
             r.read_ok = True
         except Exception as e:  # a per-frame error must never take the screen down
             log.exception("frame failed; showing 'back in a moment'")

@@ -1,14 +1,29 @@
 """The loop around `App.run_frame`: the clock (real, or simulated for headless runs), the display and its
-events, the buttons and the script, signals, systemd's readiness and watchdog, and an orderly end."""
+events, the buttons and the script, signals, systemd's readiness and watchdog, and an orderly end.
+
+Each real-time iteration takes the camera's newest frame from its capture thread's one-slot handoff,
+runs vision on it, draws, flips, and then waits for the camera's next frame: the loop runs at the
+camera's rate and in step with it (a frame is seen as soon as it comes). The wait is bounded by
+`PACE_SLACK` frame periods from the iteration's start, so a camera that pauses never stalls the
+screen; with no live capture thread (resting camera, the trainer demo's figure) `Clock.tick(fps)`
+paces it. (Clock.tick alone sleeps whole milliseconds and oversleeps: 28.5-29.4 loops a second
+against a 30 fps camera, one frame in about twelve never seen - measured by bench/app_bench.py.)
+A flip that blocks on vsync is part of the period, not added to it; an iteration that overran is
+followed at once, and the handoff gives it the newest frame: the loop never falls behind the camera.
+"""
 
 from __future__ import annotations
 
 import signal
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from kiosk.app.display import Display
 from kiosk.app.script import ScriptedButtons, ScriptEvent
+
+PACE_SLACK = 1.5  # at most this many frame periods from an iteration's start to the next one
 
 
 class Signals:
@@ -25,11 +40,27 @@ class Signals:
         signal.signal(signal.SIGHUP, lambda *_: setattr(self, "reload", True))
 
 
+@dataclass(frozen=True)
+class FrameTimes:
+    """Where one iteration's time went (ms, wall clock); `loop_ms` is all of it but the tick's wait."""
+
+    loop_ms: float
+    capture_ms: float  # the camera read: taking the newest frame from the handoff
+    vision_ms: float  # the pipeline step on it (0: no new frame this iteration)
+    draw_ms: float  # the screen drawn on the (logical-size) surface
+    present_ms: float  # the flip: upload, scale, swap
+    upload_bytes: int  # what the flip copied out of the process
+
+
 class Loop:
-    def __init__(self, app, *, seconds: float | None, script: list[ScriptEvent]) -> None:
+    def __init__(
+        self, app, *, seconds: float | None, script: list[ScriptEvent],
+        on_frame: Callable[[FrameTimes], None] | None = None,
+    ) -> None:
         import pygame
 
         self.app = app
+        self.on_frame = on_frame  # the benchmark's ear: every iteration's FrameTimes
         self.simulated = app.headless  # one frame time per loop, as fast as it can go
         self.script = ScriptedButtons(script)
         tail_s = app.timing.script_tail_s
@@ -42,6 +73,8 @@ class Loop:
             headless=app.headless,
             retry_s=app.timing.display_retry_s,
             caption=f"{app.content.gym_name} - hip hinge coach",
+            logical=app.logical_size,
+            vsync=app.vsync,
         )
         self.tick = pygame.time.Clock()
         self.ready = False  # systemd told the first frame is on the screen
@@ -67,12 +100,13 @@ class Loop:
                 t = self.clock() - self.t0
                 if self.end_t is not None and t >= self.end_t:
                     break
+                t0 = self._iter_mono = time.perf_counter()
                 edges = self._inputs(t)
                 if edges is None:
                     return 0
                 app.run_frame(t, edges, self.display.surface, renderer)
                 app.frames += 1
-                self._outputs()
+                self._outputs(t0)
         finally:
             self._close()
         return 0
@@ -105,15 +139,36 @@ class Loop:
             if went_live is not None:
                 self.app.content_changed(went_live)
 
-    def _outputs(self) -> None:
+    def _outputs(self, t0: float) -> None:
         app = self.app
         if not app.headless:
             self.display.flip()
-            self.tick.tick(app.fps)
+            if self.on_frame is not None:
+                d = self.display
+                self.on_frame(
+                    FrameTimes(
+                        (time.perf_counter() - t0) * 1000, app.feed.capture_ms, app.feed.vision_ms,
+                        app.draw_ms, d.present_ms, d.upload_bytes,
+                    )
+                )
+            self._pace()
         if app.notifier is not None:
             if not self.ready:  # the first frame is on the screen
                 self.ready = app.notifier.ready() or True
             app.notifier.watchdog(app.monotonic())  # fed only by a loop still drawing frames
+
+    def _pace(self) -> None:
+        """Wait for the camera's next frame (a live capture thread), else for the frame period."""
+        app = self.app
+        cam = app.feed.active
+        handoff = getattr(cam, "handoff", None)
+        if handoff is None or cam.state != "live":
+            self.tick.tick(app.fps)
+            return
+        left_s = self._iter_mono + PACE_SLACK / app.fps - time.perf_counter()
+        if left_s > 0:
+            handoff.wait(left_s)
+        self.tick.tick()  # the Clock's own bookkeeping; no wait
 
     def _close(self) -> None:
         app = self.app

@@ -76,7 +76,8 @@ def open_devices(args, cfg: Config, stack: contextlib.ExitStack) -> Devices:
         except HardwareUnavailable as e:
             notices.append(f"{e} (the bar is drawn on screen instead)")
     try:
-        camera = open_camera(args.camera, fps=cfg["camera.fps"])
+        # sim and clip frames come from a capture thread in a real-time run, as the Pi camera's do
+        camera = open_camera(args.camera, fps=cfg["camera.fps"], threaded=not args.headless)
     except HardwareUnavailable as e:
         if args.camera != "pi":
             raise
@@ -145,7 +146,8 @@ def run(args) -> int:
             fullscreen=args.fullscreen,
             headless=args.headless,
             record=args.record,
-            fps=args.fps,
+            fps=args.fps if args.fps is not None else cfg["camera.fps"],  # the loop ticks at the camera rate
+            logical_size=cfg["display.logical_size"],
             notifier=notifier,
             # what is on screen, for `kiosk content diff` over SSH
             showing_path=Path(run_dir) / SHOWING_NAME if run_dir else None,

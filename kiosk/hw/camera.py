@@ -45,16 +45,24 @@ class _Simple(Closing):
 
 
 class SimCamera(_Simple):
-    """The built-in synthetic person, rendered for time t (loops over its scene)."""
+    """The built-in synthetic person, rendered for time t (loops over its scene). The scene is built
+    at the first read (about 50 ms): a stand-in never read costs the kiosk's start-up nothing."""
 
     name = "sim"
 
     def __init__(self, spec=None) -> None:
-        from kiosk.sim.library import demo_scene
-        from kiosk.sim.scene import Scene
-
-        self.scene = Scene(spec or demo_scene())
+        self._spec = spec
+        self._scene = None
         self._t0: float | None = None
+
+    @property
+    def scene(self):
+        if self._scene is None:
+            from kiosk.sim.library import demo_scene
+            from kiosk.sim.scene import Scene
+
+            self._scene = Scene(self._spec or demo_scene())
+        return self._scene
 
     def restart(self) -> None:
         self._t0 = None
@@ -100,7 +108,9 @@ class ThreadedCamera(Closing):
     """`source` (a SimCamera or ClipCamera) read at `fps` in real time by a capture thread, as the Pi
     camera is: the loop's `read(t)` takes the newest frame from the handoff, or None (none new)."""
 
-    def __init__(self, source: Camera, *, fps: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, source: Camera, *, fps: float, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.source, self.name = source, source.name
         self.frame_s = 1.0 / fps
         self.monotonic = monotonic
