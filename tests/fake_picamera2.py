@@ -11,7 +11,6 @@ real one does once `wait` seconds have passed (at once here: the tests do not wa
 from __future__ import annotations
 
 import concurrent.futures
-import threading
 import time
 import types
 

@@ -53,7 +53,7 @@ def test_lores_y_plane_is_sliced_from_the_padded_stride(picam, cams):
     f = next_frame(cam, 0.1)
     assert f.shape == (240, 320) and f.dtype == np.uint8 and f.flags.c_contiguous
     want = fake.pattern()
-    assert np.array_equal(f.ravel()[1:], want.ravel()[1:])  # no stride padding, no chroma rows ([0, 0]: frame no.)
+    assert np.array_equal(f.ravel()[1:], want.ravel()[1:])  # no stride padding, no chroma ([0, 0]: frame no.)
 
 
 def test_full_field_of_view_mode_and_frame_rate(picam, cams):
