@@ -1,5 +1,6 @@
 """No text on any screen is shorter than 3 % of the screen height (readable from 3 m): every screen the
-gallery knows, at the smallest and the largest supported size, with every text line's rendered height."""
+gallery knows, at the smallest and the largest supported size and at the size a 1080p TV is drawn at,
+with every text line's rendered height."""
 
 import numpy as np
 import pygame
@@ -10,7 +11,7 @@ from kiosk.ui.gallery import cue_screens, screens
 from kiosk.ui.paint import MIN_TEXT_SHARE
 from kiosk.ui.screens import Renderer
 
-SIZES = [(800, 480), (1920, 1080)]
+SIZES = [(800, 480), (960, 540), (1920, 1080)]  # 960x540: what a 1080p TV is drawn at, scaled 2x
 
 
 def _someone_hinged():

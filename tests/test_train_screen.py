@@ -310,3 +310,15 @@ def test_a_repeating_faults_cue_shows_instead_of_good_rep_in_the_faults_colour(r
     draw(renderer, size, **person(), rep_details=reps, rep_flash=True)
     assert CONTENT.cues["rep"] in " ".join(s for s, _h in renderer.text_log)
     renderer.text_log = None
+
+
+@size_ids
+def test_with_nobody_in_view_the_panel_shows_how_to_stand_on_the_mark(renderer, size):
+    from kiosk.ui.figure import SKIN
+
+    w, h = size
+    img = draw(renderer, size, live_present=False)
+    panel = img[int(0.2 * h) : int(0.85 * h), int(0.05 * w) : int(0.43 * w)]
+    assert near(panel, SKIN, tol=6).sum() > 0.002 * w * h  # the coach figure, standing
+    rows = near(panel, ACCENT, tol=20).sum(axis=1)
+    assert rows.max() > 0.15 * w  # the floor mark under its feet

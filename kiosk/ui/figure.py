@@ -79,7 +79,7 @@ def draw_figure(
     )
     far = _mix(colour, (20, 26, 36), 0.5)
     far_skin = _mix(SKIN, (20, 26, 36), 0.5)
-    edge = _mix(colour, (20, 26, 36), 0.4)  # the near arm's outline, so it reads over the chest
+    edge = _mix(colour, (20, 26, 36), 0.25)  # the near arm's outline, so it reads over the chest
     legs = _mix(colour, (90, 110, 140), 0.55)  # shorts/trousers a shade off the shirt
 
     def c(col, a, r0, b, r1):

@@ -17,6 +17,7 @@ import numpy as np
 import pygame
 
 from kiosk.core.reps import Phase
+from kiosk.ui.figure import draw_figure
 from kiosk.ui.screens import SEEN, ScreenFrame
 
 AT_DEPTH = 0.98  # live depth (0..1) from which the "bottom" cue shows rather than "ascending"
@@ -78,6 +79,12 @@ def camera_panel(p, surf, f: ScreenFrame, panel: pygame.Rect, seen: bool) -> Non
     view.height = panel.bottom - view.top - p.px(12)
     if f.live_mask is not None and f.live_mask.any():
         draw_person(p, surf, f, view.inflate(-p.px(24), 0), seen)
+    else:  # nobody yet: how to stand - side-on, on the mark
+        stand = view.inflate(-view.width // 3, -view.height // 8)
+        pygame.draw.line(
+            surf, p.accent, (stand.left, stand.bottom), (stand.right, stand.bottom), max(3, p.px(12))
+        )
+        draw_figure(surf, stand, 0.0, accent=p.accent)
 
 
 def person_crop(f: ScreenFrame, aspect: float) -> tuple[float, float, float, float]:
