@@ -125,18 +125,19 @@ def signed_distance(mask: np.ndarray, pad: int = 6) -> np.ndarray:
     erosions (within ~8 % of Euclidean).
     The result is `pad` pixels larger than `mask` on every side."""
     m = np.pad(mask, pad)
-    inside = np.zeros(m.shape, np.float32)
-    outside = np.zeros(m.shape, np.float32)
+    count = np.zeros(m.shape, np.int8)  # erosions survived inside, minus those outside
     cur = m
     for i in range(_D_IN):
-        inside += cur
+        count += cur
         cur = _erode(cur, square=i % 2 == 1)
     cur = ~m
     for i in range(_D_OUT):
-        outside += cur
+        count -= cur
         cur = _erode(cur, square=i % 2 == 1)
     # boundary pixels: +1 just inside, -1 just outside; the edge itself lies at 0 between them
-    return inside - outside + np.where(m, -0.5, 0.5).astype(np.float32)
+    out = count.astype(np.float32)
+    out += np.where(m, np.float32(-0.5), np.float32(0.5))
+    return out
 
 
 def _erode(m: np.ndarray, *, square: bool) -> np.ndarray:

@@ -142,11 +142,11 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 def _main_span(m: np.ndarray) -> tuple[int, int, int, int] | None:
     """Bounding box (x0, y0, x1, y1) of the heaviest run of occupied columns, narrow gaps bridged."""
-    cols = m.sum(axis=0)
+    cols = np.count_nonzero(m, axis=0)
     if cols.max() < 2:
         return None
     x0, x1 = _heaviest_run(cols, 2, max(2, m.shape[1] // 80))
-    rows = m[:, x0:x1].sum(axis=1)
+    rows = np.count_nonzero(m[:, x0:x1], axis=1)
     y0, y1 = _heaviest_run(rows, 1, max(2, m.shape[0] // 30))
     return x0, y0, x1, y1
 
@@ -268,7 +268,12 @@ class BackgroundModel:
         # A pixel differs only if it leaves the range of the background around it (3x3): a camera
         # that shakes by a pixel moves every edge by a pixel, and that is not a person.
         # (Not while someone's image may still be in the background: its edges would blind it.)
-        diff = cur - np.clip(cur, self._bg_lo, self._bg_hi) if self._boot != "occupied" else cur - bg
+        if self._boot != "occupied":
+            diff = np.maximum(cur, self._bg_lo)
+            np.minimum(diff, self._bg_hi, out=diff)
+            np.subtract(cur, diff, out=diff)
+        else:
+            diff = cur - bg
         if self._saturates(img):
             # under a brighter exposure a white wall clips at 255: darker than "expected" is not a person
             np.maximum(diff, 0.0, out=diff, where=img >= 254.0)
@@ -391,17 +396,18 @@ class BackgroundModel:
         # Mid-grey clothing on a light wall has the same ratio, so only floor rows near the feet
         # are searched (a faint wall shadow stays under the threshold anyway).
         lo, hi = s.shadow_ratio
-        shadow = fg & (diff < 0) & (img > lo * ref) & (img < hi * ref)
-        shadow[: max(0, floor_from - y0)] = False
+        r0 = max(0, floor_from - y0)
+        f_img, f_ref = img[r0:], ref[r0:]
+        shadow = fg[r0:] & (diff[r0:] < 0) & (f_img > lo * f_ref) & (f_img < hi * f_ref)
         if shadow.any():
             # Texture check: a shadowed pixel's horizontal gradient scales with the darkening ratio.
-            gx_img = np.zeros_like(img)
-            gx_ref = np.zeros_like(img)
-            gx_img[:, 1:] = img[:, 1:] - img[:, :-1]
-            gx_ref[:, 1:] = ref[:, 1:] - ref[:, :-1]
-            ratio = img / np.maximum(ref, 1.0)
+            gx_img = np.zeros_like(f_img)
+            gx_ref = np.zeros_like(f_img)
+            gx_img[:, 1:] = f_img[:, 1:] - f_img[:, :-1]
+            gx_ref[:, 1:] = f_ref[:, 1:] - f_ref[:, :-1]
+            ratio = f_img / np.maximum(f_ref, 1.0)
             shadow &= np.abs(gx_img - ratio * gx_ref) <= 4.0 + 3.5 * self.noise  # gradient noise ~ 1.4 sigma
-            fg &= ~shadow
+            fg[r0:] &= ~shadow
         if self._boot == "empty":
             return
         # Ghost absorption, only while someone may have been in view at start: a foreground pixel
@@ -577,8 +583,7 @@ class HipEstimator:
             return empty
         x0, y0, x1, y1 = span
         sub = m[:, x0:x1]
-        rows = sub.sum(axis=1)
-        area = int(rows[y0:y1].sum())
+        area = int(np.count_nonzero(sub[y0:y1]))
         height_px = y1 - y0
         bbox = (x0 * k, y0 * k, x1 * k, y1 * k)
         person = np.zeros_like(m)
@@ -590,7 +595,7 @@ class HipEstimator:
         rows_sub = sub[y0:y1]
         has = rows_sub.any(axis=1)
         widths = (x1 - x0) - rows_sub[:, ::-1].argmax(axis=1) - rows_sub.argmax(axis=1)
-        width_px = float(np.median(widths[has])) if has.any() else float(x1 - x0)
+        width_px = float(np.median(widths[has])) if has.any() else float(x1 - x0)  # (even count: mean of two)
         upright = height_px > 3.0 * width_px
         self._upright = upright
         # Standing height sets the model's segment lengths: learnt while the fitted pose stands tall
