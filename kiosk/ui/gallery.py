@@ -104,25 +104,39 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
 
 def cue_screens(content: Content) -> list[tuple[str, ScreenFrame]]:
     """The Train screen once per phase cue and once per form cue (the arrive, rep and squat cues are
-    in `screens`)."""
+    in `screens`), and the summary of a set with every fault."""
     state = State(mode=Mode.TRAIN, reps=content.set_reps, set_target=content.set_reps)
     details = sample_reps(content.set_reps)
-    return [
-        (f"train-{key}", ScreenFrame(state=state, content=content, t=1.0, **{**SOMEONE, **phase}))
-        for key, phase in CUE_PHASES.items()
-    ] + [  # after a rep, a repeating fault's cue
-        (
-            f"train-{code}",
-            ScreenFrame(
-                state=state,
-                content=content,
-                t=1.0,
-                **SOMEONE,
-                rep_flash=True,
-                form_cue=code,
-                rep_details=details,
-            ),
-        )
-        for code in FAULTS
-        if code in content.cues
-    ]
+    return (
+        [
+            (f"train-{key}", ScreenFrame(state=state, content=content, t=1.0, **{**SOMEONE, **phase}))
+            for key, phase in CUE_PHASES.items()
+        ]
+        + [  # after a rep, a repeating fault's cue
+            (
+                f"train-{code}",
+                ScreenFrame(
+                    state=state,
+                    content=content,
+                    t=1.0,
+                    **SOMEONE,
+                    rep_flash=True,
+                    form_cue=code,
+                    rep_details=details,
+                ),
+            )
+            for code in FAULTS
+            if code in content.cues
+        ]
+        + [  # a set with every fault: every fault's name on the summary
+            (
+                "summary-every-fault",
+                ScreenFrame(
+                    state=State(mode=Mode.SUMMARY, reps=len(FAULTS) + 1, best_deg=97.0),
+                    content=content,
+                    t=1.0,
+                    rep_details=(SampleRep(97.0), *(SampleRep(110.0, (code,)) for code in FAULTS)),
+                ),
+            )
+        ]
+    )
