@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.core.form import FAULTS, FormSettings, FormTracker, summarize  # noqa: E402
+from kiosk.core.form import FAULTS, FORM_FAULTS, FormSettings, FormTracker, summarize  # noqa: E402
 from kiosk.core.reps import RepEvent  # noqa: E402
 from kiosk.replay import replay  # noqa: E402
 from kiosk.sim.library import category_specs  # noqa: E402
@@ -40,7 +40,8 @@ CATS = ("base", "flicker", "knee_dominant", "hips_first", "rounded")
 
 
 def stream(spec, cache: Path | None) -> dict:
-    """The per-frame stream the tracker is fed (t, smoothed hip, knee, trunk, back bow; rep events)."""
+    """The per-frame stream the tracker is fed (t, smoothed hip, knee, trunk, back bow, raw hip; rep
+    events)."""
     f = cache / f"{spec.seed}-{spec.label}.npz" if cache else None
     if f is not None and f.exists():
         z = np.load(f)
@@ -51,7 +52,7 @@ def stream(spec, cache: Path | None) -> dict:
     rows, reps = [], []
     for i, r in enumerate(res.results):
         o = r.observation
-        seen = r.hip_angle_deg is not None and r.present
+        seen = r.hip_angle_deg is not None and r.present and o.present
         bow = getattr(o, "back_bow_deg", None)
         rows.append(
             (
@@ -60,6 +61,7 @@ def stream(spec, cache: Path | None) -> dict:
                 o.knee_deg if seen and o.knee_deg is not None else nan,
                 o.trunk_deg if seen and o.trunk_deg is not None else nan,
                 bow if seen and bow is not None else nan,
+                r.hip_angle_deg if seen else nan,
             )
         )
         for e in r.events:
@@ -89,7 +91,7 @@ def track(s: dict, settings: FormSettings) -> tuple[list, list, float]:
     rows = s["rows"].tolist()
     clock = time.perf_counter
     t0 = clock()
-    for i, (t, hip, knee, trunk, bow) in enumerate(rows):
+    for i, (t, hip, knee, trunk, bow, raw) in enumerate(rows):
         ev = by_frame.get(i)
         d = tr.update(
             t,
@@ -98,6 +100,7 @@ def track(s: dict, settings: FormSettings) -> tuple[list, list, float]:
             None if trunk != trunk else trunk,
             None if bow != bow else bow,
             [ev] if ev else [],
+            hip_deg=None if raw != raw else raw,
         )
         if d is not None:
             details.append(d)
@@ -117,6 +120,11 @@ def score(specs, settings: FormSettings, cache: Path | None, verbose: bool) -> d
     for spec in specs:
         s = stream(spec, cache)
         details, measures, us = track(s, settings)
+        if "faults_live" in s and settings == FormSettings():  # fresh: the live run must agree
+            live = list(s["faults_live"])
+            offline = [",".join(d.faults) for d in details]
+            if live != offline:
+                print(f"  ! {spec.label}: the live pipeline's faults {live} != the re-run's {offline}")
         us_all.append(us)
         ms_all += list(s["ms"])
         scene_reps = Scene(spec).rep_truths
@@ -151,13 +159,12 @@ def score(specs, settings: FormSettings, cache: Path | None, verbose: bool) -> d
         unmatched += len(details) - len(matched)
         want = {f: sum(f in rt.faults for rt, _ in matched) for f in FAULTS}
         true_top = max(FAULTS, key=lambda f: want[f]) if any(want.values()) else None
-        got_top = summarize([d for _, d in matched]).top_fault
-        # the set's verdict: the most common fault (ignoring too_fast, a share of every styled set)
-        want_form = {f: want[f] for f in FAULTS if f != "too_fast"}
+        summary = summarize([d for _, d in matched], settings)
+        got_top = summary.top_fault
+        # the set's verdict: its most common form fault (too_fast, a share of every styled set, apart)
+        want_form = {f: want[f] for f in FORM_FAULTS}
         true_set = max(want_form, key=want_form.get) if any(want_form.values()) else None
-        got_cnt = summarize([d for _, d in matched]).faults
-        got_form = {f: got_cnt[f] for f in FAULTS if f != "too_fast"}
-        got_set = max(got_form, key=got_form.get) if any(got_form.values()) else None
+        got_set = summary.verdict
         sets_n += 1
         sets_ok += true_set == got_set
         row = {

@@ -37,10 +37,10 @@ class FormSettings:
         " depth ('squatting the hinge')",
     )
     rounded_back_deg: float = _setting(
-        10.0,
+        15.0,
         "rounded_back: at the bottom the back's outline bends this far (deg) between its lower and upper"
-        " half (vision's back_bow_deg). 'Keep your torso stiff': a neutral back's outline reads within"
-        " +-6 deg; a flexed upper back (spine bent 15 deg or more) reads about half its spine's bend",
+        " part (vision's back_bow_deg, > 0 rounded). 'Keep your torso stiff': a neutral back's outline"
+        " is straight (reads within +-8 deg); a flexed, rounded upper back bends 15 deg or more",
     )
     hips_first_rise_deg: float = _setting(
         1.0,
@@ -57,6 +57,11 @@ class FormSettings:
         1.6,
         "too_fast: down + up take less than this (s) - under 0.8 s each way is dropping and bouncing,"
         " not a controlled hinge",
+    )
+    set_fault_share: float = _setting(
+        1 / 3,
+        "the set's verdict is its most common form fault (knees, back, hips) when more than this share"
+        " of its reps show it, else clean: one misread rep in eight does not make a set faulty",
     )
     cue_window: int = _setting(3, "a cue looks at the last this many reps ...")
     cue_repeats: int = _setting(2, "... and needs the same fault in at least this many of them")
@@ -77,9 +82,9 @@ class RepDetail:
     knee_deg: float  # knee flexion at the bottom (0 = straight)
     trunk_deg: float  # trunk (hip -> shoulder) lean from vertical at the bottom
     back_bow: float  # back contour's bow from the hip-shoulder line at the bottom, deg; nan = unmeasured
-    down_s: float  # from leaving standing to the bottom
-    bottom_s: float  # held at the bottom
-    up_s: float  # from leaving the bottom to standing again (the count)
+    down_s: float  # from leaving standing to the bottom; nan = not seen
+    bottom_s: float  # held at the bottom; nan = not seen
+    up_s: float  # from leaving the bottom to standing again; nan = not seen
     faults: tuple[str, ...]  # in FAULTS order; () = clean
 
     @property
@@ -87,17 +92,21 @@ class RepDetail:
         return not self.faults
 
     def to_json(self) -> dict:
-        """The `kiosk replay --json` entry (back_bow null when unmeasured)."""
+        """The `kiosk replay --json` entry (null for what was not measured)."""
         return {
             "frame": self.frame,
             "depth_deg": round(self.depth_deg, 2),
-            "knee_deg": round(self.knee_deg, 2),
-            "trunk_deg": round(self.trunk_deg, 2),
-            "back_bow": None if math.isnan(self.back_bow) else round(self.back_bow, 2),
-            "down_s": round(self.down_s, 3),
-            "up_s": round(self.up_s, 3),
+            "knee_deg": _round(self.knee_deg, 2),
+            "trunk_deg": _round(self.trunk_deg, 2),
+            "back_bow": _round(self.back_bow, 2),
+            "down_s": _round(self.down_s, 3),
+            "up_s": _round(self.up_s, 3),
             "faults": list(self.faults),
         }
+
+
+def _round(x: float, n: int) -> float | None:
+    return None if math.isnan(x) else round(x, n)
 
 
 @dataclass(frozen=True)
@@ -106,9 +115,10 @@ class SetSummary:
     clean: int
     faults: dict[str, int]  # every code in FAULTS, 0 when not seen
     best_depth_deg: float | None  # the deepest (smallest) hip angle of the set
-    down_s: float | None  # median tempo of the set
+    down_s: float | None  # median tempo of the set (of the reps where it was seen)
     bottom_s: float | None
     up_s: float | None
+    verdict: str | None = None  # the set's form fault (FormSettings.set_fault_share), None = clean
 
     @property
     def top_fault(self) -> str | None:
@@ -117,11 +127,20 @@ class SetSummary:
         return best if self.faults[best] else None
 
 
-def summarize(reps: list[RepDetail] | tuple[RepDetail, ...]) -> SetSummary:
-    """Clean count, count per fault, best depth and median tempo of a set."""
+FORM_FAULTS = FAULTS[:3]  # how the hinge was done; too_fast is its tempo
+
+
+def summarize(
+    reps: list[RepDetail] | tuple[RepDetail, ...], settings: FormSettings | None = None
+) -> SetSummary:
+    """Clean count, count per fault, best depth, median tempo and the verdict of a set."""
+    s = settings or FormSettings()
     counts = {f: sum(f in r.faults for r in reps) for f in FAULTS}
+    top = max(FORM_FAULTS, key=lambda f: (counts[f], -CUE_PRIORITY.index(f)))
+    verdict = top if reps and counts[top] > s.set_fault_share * len(reps) else None
 
     def med(xs: list[float]) -> float | None:
+        xs = [x for x in xs if not math.isnan(x)]
         return float(np.median(xs)) if xs else None
 
     return SetSummary(
@@ -132,6 +151,7 @@ def summarize(reps: list[RepDetail] | tuple[RepDetail, ...]) -> SetSummary:
         down_s=med([r.down_s for r in reps]),
         bottom_s=med([r.bottom_s for r in reps]),
         up_s=med([r.up_s for r in reps]),
+        verdict=verdict,
     )
 
 
@@ -160,7 +180,7 @@ def judge(
         and trunk_rise_deg < s.hips_first_rise_deg
     ):
         out.append("hips_first")
-    if down_s + up_s < s.too_fast_s:
+    if down_s + up_s < s.too_fast_s:  # (nan, not seen: no verdict)
         out.append("too_fast")
     return tuple(out)
 
@@ -200,6 +220,7 @@ _MID_LO, _MID_HI = 0.2, 0.8
 _MID_SHARE = 0.41
 _EDGE_SHARE = (1.0 - _MID_SHARE) / 2  # the time before the 20 % point (and after the 80 % one)
 _PRE_S = 3.0  # standing before the descent: the person's own standing readings
+_MAX_GAP_S = 0.2  # a crossing is timed only between readings at most this far apart
 _BOTTOM_SHARE = 0.1  # within this share of the depth from the deepest point is "at the bottom"
 
 
@@ -209,9 +230,9 @@ class FormTracker:
     def __init__(self, settings: FormSettings | None = None) -> None:
         self.settings = settings or FormSettings()
         self.frame = -1
-        # per frame: t, smoothed hip angle, knee, trunk, back bow (nan = not measured); 1024 frames is
-        # 34 s at 30 fps, longer than the longest rep (kiosk.core.reps.RepSettings.max_rep_s) and before
-        self._buf: deque[tuple[float, float, float, float, float]] = deque(maxlen=1024)
+        # per frame: t, smoothed hip angle, knee, trunk, back bow, raw hip angle (nan = not measured);
+        # 1024 frames is 34 s at 30 fps, more than the longest rep (RepSettings.max_rep_s) and before
+        self._buf: deque[tuple[float, ...]] = deque(maxlen=1024)
         self.measures: dict[str, float] = {}  # the last rep's intermediate measures (benchmark, tests)
 
     def update(
@@ -222,10 +243,13 @@ class FormTracker:
         trunk_deg: float | None,
         back_bow_deg: float | None,
         events: list,
+        *,
+        hip_deg: float | None = None,
     ) -> RepDetail | None:
         """One frame: the counter's smoothed hip angle and vision's knee flexion, trunk lean and back
-        bow (None when not measured this frame) and the counter's events. Returns the counted rep's
-        detail on the frame a "rep" event comes."""
+        bow (None when not measured this frame), the counter's events and this frame's raw hip angle
+        (`hip_deg`; the tempo is timed on it when given - smoothing lags a fast rep). Returns the
+        counted rep's detail on the frame a "rep" event comes."""
         self.frame += 1
         nan = math.nan
         self._buf.append(
@@ -235,6 +259,7 @@ class FormTracker:
                 nan if knee_deg is None else knee_deg,
                 nan if trunk_deg is None else trunk_deg,
                 nan if back_bow_deg is None else back_bow_deg,
+                nan if hip_deg is None else hip_deg,
             )
         )
         for e in events:
@@ -246,13 +271,17 @@ class FormTracker:
         a = np.array(self._buf, float)
         t0 = ev.t - ev.duration_s  # the descent as the counter saw it begin
         a = a[int(np.searchsorted(a[:, 0], t0 - _PRE_S)) :]
-        t, hip, knee, trunk, bow = a.T
+        t, hip, knee, trunk, bow, raw = a.T
         i0 = int(np.searchsorted(t, t0))
         pre = slice(0, max(i0, 1))
         rest = hip[i0:]
         deep = i0 + (int(np.nanargmin(rest)) if np.isfinite(rest).any() else 0)
         bottom_deg = float(ev.angle_deg)
-        top = _nanmax(hip[pre], default=bottom_deg + 60.0)
+        # standing before the rep; seen only as they began to move (no standing frames before), the
+        # rep's own highest reading (the count comes within a few degrees of standing)
+        top = _nanmax(hip[pre], default=math.nan) if np.isfinite(hip[pre]).sum() >= 3 else math.nan
+        if math.isnan(top):
+            top = _nanmax(hip, default=bottom_deg + 60.0)
         span = max(top - bottom_deg, 10.0)
         at_bottom = np.isfinite(hip) & (hip <= bottom_deg + _BOTTOM_SHARE * span)
         at_bottom[:i0] = False
@@ -269,21 +298,22 @@ class FormTracker:
         kb = kb_raw - knee_ref
         tb = _nanmedian(trunk[at_bottom])
         bb = _nanmedian(bow[at_bottom])
-        # tempo: each phase timed between 20 % and 80 % of the way, scaled to the whole phase
+        # tempo: each phase timed between 20 % and 80 % of the way, scaled to the whole phase; on the
+        # raw angle where there is one (a running median of three against single-frame misreads)
+        timed = _median3(raw) if np.isfinite(raw).sum() > 0.8 * np.isfinite(hip).sum() else hip
         lo, hi = top - _MID_LO * span, top - _MID_HI * span
-        d_lo = _crossing(t[: deep + 1], hip[: deep + 1], lo, last=True)
-        d_hi = _crossing(t[: deep + 1], hip[: deep + 1], hi, last=True)
         up_lo = bottom_deg + (1 - _MID_HI) * span
         up_hi = bottom_deg + (1 - _MID_LO) * span
-        u_lo = _crossing(t[deep:], hip[deep:], up_lo, last=False)
-        u_hi = _crossing(t[deep:], hip[deep:], up_hi, last=False)
-        down_s = (d_hi - d_lo) / _MID_SHARE if d_hi > d_lo else t[deep] - t0
-        up_s = (u_hi - u_lo) / _MID_SHARE if u_hi > u_lo else ev.t - t[deep]
-        if math.isnan(down_s) or math.isnan(up_s):
-            down_s, up_s = t[deep] - t0, ev.t - t[deep]
-        bottom_s = 0.0
-        if d_hi > d_lo and u_hi > u_lo:
-            bottom_s = max(0.0, (u_lo - _EDGE_SHARE * up_s) - (d_hi + _EDGE_SHARE * down_s))
+        # the tightest pair: the last time it passed 20 % before the deepest point and the first time
+        # 80 % after that; on the way up the first time past 80 % and the last time past 20 % before it
+        d_lo = _crossing(t[: deep + 1], timed[: deep + 1], lo, last=True)
+        d_hi = _crossing(t[: deep + 1], timed[: deep + 1], hi, last=False, after=d_lo)
+        u_hi = _crossing(t[deep:], timed[deep:], up_hi, last=False)
+        u_lo = _crossing(t[deep:], timed[deep:], up_lo, last=True, before=u_hi)
+        # (nan: not seen - the descent began before the person was found, or the reading broke off)
+        down_s = (d_hi - d_lo) / _MID_SHARE
+        up_s = (u_hi - u_lo) / _MID_SHARE
+        bottom_s = max(0.0, (u_lo - _EDGE_SHARE * up_s) - (d_hi + _EDGE_SHARE * down_s))
         # the ascent's order: how far the trunk had risen when the knees had straightened half way
         last_bottom = int(np.flatnonzero(at_bottom).max())
         k_up, tr_up = _median3(knee[last_bottom:]), _median3(trunk[last_bottom:])
@@ -339,17 +369,28 @@ def _median3(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _crossing(t: np.ndarray, y: np.ndarray, level: float, *, last: bool) -> float:
-    """When y crosses `level` (between two measured frames, interpolated): the last crossing in the
-    arrays (`last`) or the first; nan when it never does."""
+def _crossing(
+    t: np.ndarray,
+    y: np.ndarray,
+    level: float,
+    *,
+    last: bool,
+    after: float = -math.inf,
+    before: float = math.inf,
+) -> float:
+    """When y crosses `level` (between two measured frames close in time, interpolated): the last
+    crossing (`last`) or the first, between the times `after` and `before`; nan when there is none."""
+    if math.isnan(after) or math.isnan(before):
+        return math.nan
     ok = np.isfinite(y)
     t, y = t[ok], y[ok]
     if y.size < 2:
         return math.nan
     s = y >= level
-    idx = np.flatnonzero(s[:-1] != s[1:])
-    if not idx.size:
+    # (only between frames measured close together: a gap in the readings is not timed across)
+    idx = np.flatnonzero((s[:-1] != s[1:]) & (np.diff(t) <= _MAX_GAP_S))
+    cross = t[idx] + (t[idx + 1] - t[idx]) * (y[idx] - level) / (y[idx] - y[idx + 1])
+    cross = cross[(cross >= after) & (cross <= before)]
+    if not cross.size:
         return math.nan
-    j = int(idx[-1] if last else idx[0])
-    y0, y1 = y[j], y[j + 1]
-    return float(t[j] + (t[j + 1] - t[j]) * (y0 - level) / (y0 - y1))
+    return float(cross[-1] if last else cross[0])

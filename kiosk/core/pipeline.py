@@ -97,6 +97,7 @@ class Pipeline:
             obs.trunk_deg if seen else None,
             getattr(obs, "back_bow_deg", None) if seen else None,  # (vision v2's back outline, when there)
             events,
+            hip_deg=angle,
         )
         return FrameResult(
             t,
