@@ -322,3 +322,18 @@ def test_with_nobody_in_view_the_panel_shows_how_to_stand_on_the_mark(renderer, 
     assert near(panel, SKIN, tol=6).sum() > 0.002 * w * h  # the coach figure, standing
     rows = near(panel, ACCENT, tol=20).sum(axis=1)
     assert rows.max() > 0.15 * w  # the floor mark under its feet
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        dict(live_bbox_px=None, live_joints_px={}),  # no box, no fitted body: the mask's extent
+        dict(live_bbox_px=(300, 200, 302, 200), live_joints_px={}),  # a box of no height
+        dict(live_mask=np.eye(240, 320, dtype=bool), live_bbox_px=(0, 0, 640, 480)),  # the whole frame
+        dict(live_joints_px={"hip": (-50.0, 900.0), "knee": (2000.0, -40.0), "shoulder": (0.0, 0.0)}),
+    ],
+    ids=["no-box", "flat-box", "whole-frame", "joints-off-frame"],
+)
+def test_odd_camera_views_still_draw_a_train_screen(renderer, odd):
+    img = draw(renderer, (800, 480), **{**person(), **odd})
+    assert near(img, SEEN, tol=40).sum() > 0  # something of the person, no exception

@@ -90,11 +90,11 @@ def camera_panel(p, surf, f: ScreenFrame, panel: pygame.Rect, seen: bool) -> Non
 def person_crop(f: ScreenFrame, aspect: float) -> tuple[float, float, float, float]:
     """The part of the camera frame to show (x0, y0, width, height in frame px, `aspect` = width /
     height): the person with a margin, sized by their standing height so a hinge does not zoom."""
-    mh, mw = f.live_mask.shape
-    s = f.live_mask_scale
-    if f.live_bbox_px is not None:
-        x0, y0, x1, y1 = f.live_bbox_px
-    else:  # no box: the mask's own extent
+    s = max(1, f.live_mask_scale)
+    box = f.live_bbox_px
+    if box is not None and box[2] - box[0] >= 4 * s and box[3] - box[1] >= 4 * s:
+        x0, y0, x1, y1 = box
+    else:  # no box (or a speck of one): the mask's own extent
         rows, cols = np.flatnonzero(f.live_mask.any(axis=1)), np.flatnonzero(f.live_mask.any(axis=0))
         x0, y0, x1, y1 = cols[0] * s, rows[0] * s, (cols[-1] + 1) * s, (rows[-1] + 1) * s
     j = f.live_joints_px
@@ -104,7 +104,7 @@ def person_crop(f: ScreenFrame, aspect: float) -> tuple[float, float, float, flo
         tall = max(length / HEIGHT_PER_CHAIN, 0.5 * (y1 - y0))
     else:
         tall = max(y1 - y0, 0.8 * (x1 - x0))
-    height = 1.16 * tall
+    height = 1.16 * max(tall, 16.0 * s)  # never a zoom onto a speck
     width = height * aspect
     floor = max(y1, j["ankle"][1] + 0.04 * tall if j.get("ankle") else y1)
     top = floor + 0.04 * height - height
@@ -115,13 +115,14 @@ def person_crop(f: ScreenFrame, aspect: float) -> tuple[float, float, float, flo
     # keep the whole person in view when they fit
     if x1 - x0 <= width:
         left = min(max(left, x1 - width), x0)
-    del mw, mh
     return left, top, width, height
 
 
 def draw_person(p, surf, f: ScreenFrame, view: pygame.Rect, seen: bool) -> None:
     """The silhouette scaled to the person inside `view`, then the lines the angle is measured on."""
     m, s = f.live_mask, max(1, f.live_mask_scale)
+    if view.width < 8 or view.height < 8:
+        return
     cx, cy, cw, ch = person_crop(f, view.width / max(1, view.height))
     k = view.height / ch  # screen px per frame px
     # the crop in mask pixels, whole pixels, padded with nothing outside the camera's frame
@@ -138,7 +139,7 @@ def draw_person(p, surf, f: ScreenFrame, view: pygame.Rect, seen: bool) -> None:
     rgb = np.empty((crop.shape[1], crop.shape[0], 3), np.uint8)
     rgb[...] = p.panel
     rgb[crop.T] = SEEN if seen else NOT_SEEN
-    size = (round(crop.shape[1] * s * k), round(crop.shape[0] * s * k))
+    size = (max(1, round(crop.shape[1] * s * k)), max(1, round(crop.shape[0] * s * k)))
     img = pygame.transform.smoothscale(pygame.surfarray.make_surface(rgb), size)
     # where the crop's mask-pixel origin lands on screen (the crop was widened to whole mask pixels)
     ox = view.left - ((cx + cw) - mx1 * s) * k if flip else view.left - (cx - mx0 * s) * k
