@@ -337,3 +337,25 @@ def test_with_nobody_in_view_the_panel_shows_how_to_stand_on_the_mark(renderer, 
 def test_odd_camera_views_still_draw_a_train_screen(renderer, odd):
     img = draw(renderer, (800, 480), **{**person(), **odd})
     assert near(img, SEEN, tol=40).sum() > 0  # something of the person, no exception
+
+
+def test_summary_says_clean_and_faulty_reps_best_depth_and_tempo_of_the_timed_reps(renderer):
+    @dataclass(frozen=True)
+    class Timed:
+        depth_deg: float
+        faults: tuple[str, ...] = ()
+        down_s: float = 1.2
+        up_s: float = 1.0
+
+    reps = (Timed(104.0), Timed(99.0, ("knee_dominant",)), Timed(110.0, down_s=float("nan")), Timed(101.0))
+    reps += (Timed(108.0, ("knee_dominant",), down_s=1.6, up_s=1.4),)
+    state = State(mode=Mode.SUMMARY, reps=len(reps), best_deg=99.0, rep_durations=(2.0,) * 5)
+    renderer.text_log = []
+    renderer.render(
+        pygame.Surface((800, 480)), ScreenFrame(state=state, content=CONTENT, t=1.0, rep_details=reps)
+    )
+    drawn = [s for s, _h in renderer.text_log]
+    renderer.text_log = None
+    assert "3 clean" in drawn and f"2 {CONTENT.values['faults.knee_dominant']} (K)" in drawn
+    assert "99\u00b0 at the hip" in drawn
+    assert "1.2 s down, 1.0 s up" in drawn  # medians of the reps timed; the untimed descent left out

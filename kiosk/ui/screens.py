@@ -176,10 +176,11 @@ class Renderer(Painter):
         body = pygame.Rect(self.px(60), self.px(200), self.w - self.px(180), self.h - self.px(340))
         best = min((r.depth_deg for r in details), default=s.best_deg)
         tempo = tempo_s(s)
-        if details:
-            down = float(np.median([r.down_s for r in details]))
-            up = float(np.median([r.up_s for r in details]))
-            pace = f"{down:.1f} s down, {up:.1f} s up"
+        # tempo: the median seconds down and up of the reps timed (nan: a descent the camera missed)
+        downs = [r.down_s for r in details if math.isfinite(r.down_s)]
+        ups = [r.up_s for r in details if math.isfinite(r.up_s)]
+        if downs and ups:
+            pace = f"{float(np.median(downs)):.1f} s down, {float(np.median(ups)):.1f} s up"
         else:
             pace = "--" if tempo is None else f"{tempo:.1f} s per rep"
         rows = [
