@@ -174,7 +174,7 @@ class Renderer(Painter):
         s, details = f.state, tuple(f.rep_details)
         self.header(surf, f, "Set complete - nice work!")
         body = pygame.Rect(self.px(60), self.px(200), self.w - self.px(180), self.h - self.px(340))
-        best = min((r.depth_deg for r in details), default=s.best_deg)
+        best = min((r.depth_deg for r in details if math.isfinite(r.depth_deg)), default=s.best_deg)
         tempo = tempo_s(s)
         # tempo: the median seconds down and up of the reps timed (nan: a descent the camera missed)
         downs = [r.down_s for r in details if math.isfinite(r.down_s)]

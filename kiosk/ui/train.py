@@ -298,6 +298,8 @@ def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int,
     full = rect.height - p.px(4)
 
     def bar_h(depth_deg: float) -> int:
+        if not math.isfinite(depth_deg):  # not measured: drawn at the target (it counted)
+            depth_deg = target_deg
         return int(full * min(max((180.0 - depth_deg) / FLEX_FULL_DEG, 0.08), 1.0))
 
     # the target depth across the strip, behind the bars (every counted rep reached it)
