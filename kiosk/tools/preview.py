@@ -25,7 +25,7 @@ def _someone_in_view() -> dict:
     live = None
     for i in range(int(WALK_IN_S * scene.fps)):
         live = pipe.step(scene.render(i), i / scene.fps)
-    return {**live_fields(live), "live_present": True, "live_angle_deg": live.hip_angle_deg}
+    return {**live_fields(live), "live_present": True}  # as the kiosk shows it (smoothed angle)
 
 
 def write_previews(content: Content, out: Path, size_px: tuple[int, int]) -> int:

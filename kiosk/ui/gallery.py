@@ -71,17 +71,17 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
         ("train", frame(State(mode=Mode.TRAIN, reps=3, set_target=reps), **live, rep_details=sample_reps(3))),
         (
             "train-rep",
-            frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, rep_flash=True),
+            frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**SOMEONE, **live}, rep_flash=True),
         ),
         (
             "train-squat",
-            frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**live, **SOMEONE}, squat_flash=True),
+            frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**SOMEONE, **live}, squat_flash=True),
         ),
         (
             "train-form",  # a fault repeated: its cue after the rep, in its colour
             frame(
                 State(mode=Mode.TRAIN, reps=5, set_target=reps),
-                **{**live, **SOMEONE},
+                **{**SOMEONE, **live},
                 rep_flash=True,
                 form_cue="knee_dominant",
                 rep_details=sample_reps(5),
