@@ -26,6 +26,8 @@ bench: $(BIN)/kiosk
 bench-form: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/form_bench.py $(ARGS)
 
+# The whole frame loop with presentation: starts (and stops) its own Xvfb (apt install xvfb); needs no
+# DISPLAY or SDL_VIDEODRIVER. ARGS=--quick (under a minute), ARGS=--json (one JSON object last), --minutes N.
 bench-app: $(BIN)/kiosk
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/app_bench.py $(ARGS)
 

@@ -128,7 +128,7 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def run_loop(size: tuple[int, int], seconds: float, *, vsync: bool, script=(), on_frame=None):
+def run_loop(size: tuple[int, int], seconds: float, *, vsync: bool, script=(), on_frame=None, logical="auto"):
     import pygame
 
     from kiosk.app import App
@@ -137,7 +137,7 @@ def run_loop(size: tuple[int, int], seconds: float, *, vsync: bool, script=(), o
     from kiosk.hw.camera import ThreadedCamera
 
     camera = ThreadedCamera(Frames(min(seconds, 20.0), FPS), fps=FPS)
-    app = App(size=size, fps=FPS, camera=camera, vsync=vsync, logical_size="auto")
+    app = App(size=size, fps=FPS, camera=camera, vsync=vsync, logical_size=logical)
     if not script:
         app.state = modes.State(mode=modes.Mode.TRAIN, set_target=999)
     ages, took = [], [0, 0]
@@ -161,11 +161,13 @@ def run_loop(size: tuple[int, int], seconds: float, *, vsync: bool, script=(), o
     return app, loop, camera, ages, took
 
 
-def child_loop(size: tuple[int, int], seconds: float, vsync: bool) -> dict:
+def child_loop(size: tuple[int, int], seconds: float, vsync: bool, logical: str = "auto") -> dict:
     import numpy as np
 
     times = []
-    _app, loop, camera, ages, took = run_loop(size, seconds, vsync=vsync, on_frame=times.append)
+    _app, loop, camera, ages, took = run_loop(
+        size, seconds, vsync=vsync, on_frame=times.append, logical=logical
+    )
     times = times[int(FPS) :]  # the first second warms caches
     col = lambda k: np.array([getattr(f, k) for f in times])  # noqa: E731
     vision = col("vision_ms")
@@ -189,11 +191,11 @@ def child_loop(size: tuple[int, int], seconds: float, vsync: bool) -> dict:
         "loop_fps": len(times) / max(seconds - 1.0, 1e-6),
         "path": loop.display.path,
     }
-    out["upload_alone_ms"] = upload_alone(size)
+    out["upload_alone_ms"] = upload_alone(size, logical)
     return out
 
 
-def upload_alone(size: tuple[int, int]) -> float:
+def upload_alone(size: tuple[int, int], setting: str = "auto") -> float:
     """One SDL_UpdateTexture of the logical surface (the upload inside each flip), median of 200."""
     import warnings
 
@@ -203,7 +205,7 @@ def upload_alone(size: tuple[int, int]) -> float:
 
     from kiosk.app.display import logical_size
 
-    logical = logical_size(size)
+    logical = logical_size(size, setting)
     pygame.display.init()
     surf = pygame.display.set_mode(logical, pygame.SCALED if logical != size else 0)
     with warnings.catch_warnings():
@@ -280,7 +282,7 @@ def main() -> int:
         kind, *rest = args.child
         if kind == "loop":
             w, h = (int(v) for v in rest[0].split("x"))
-            res = child_loop((w, h), float(rest[1]), rest[2] == "vsync")
+            res = child_loop((w, h), float(rest[1]), rest[2] == "vsync", *rest[3:])
         else:
             res = child_rss(float(rest[0]))
         print(json.dumps(res))
@@ -295,6 +297,10 @@ def main() -> int:
             print(f"{w}x{h}: {json.dumps(loops[f'{w}x{h}'])}", flush=True)
         vs = child(xvfb, 0, "loop", "1920x1080", str(min(seconds, 8.0)), "vsync")
         print(f"1920x1080 with vsync: {json.dumps(vs)}", flush=True)
+        native = None
+        if not args.quick:  # the design before: the whole 1080p window surface uploaded every flip
+            native = child(xvfb, 0, "loop", "1920x1080", str(min(seconds, 8.0)), "novsync", "native")
+            print(f"1920x1080 drawn natively: {json.dumps(native)}", flush=True)
         starts = [startup_s(xvfb) for _ in range(3)]
         print(f"start-up (s): {starts}", flush=True)
         rss = child(xvfb, 1, "rss", str(minutes)) if minutes > 0 else None
@@ -321,6 +327,11 @@ def main() -> int:
          f"{vs['camera_frames']} / {vs['frames_never_taken']} / {age['median']:.1f}, {age['max']:.1f} ms"),
         ("process start to first frame on screen (x11, best of 3)", f"{min(starts):.2f} s"),
     ]
+    if native is not None:
+        ns = native["split_ms"]
+        rows.append(("1920x1080 drawn natively (logical_size native): loop median / p95; draw / present",
+                     f"{native['loop_ms']['median']:.2f} / {native['loop_ms']['p95']:.2f} ms;"
+                     f" {ns['draw']:.2f} / {ns['present']:.2f} ms; {native['upload_bytes']:,} bytes"))
     growth = None
     if rss is not None:
         growth = rss["last_mb"] - rss["first_mb"]
