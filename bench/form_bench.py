@@ -236,18 +236,26 @@ def main() -> int:
     ap.add_argument("--seed-base", type=int, default=1000)
     ap.add_argument("--per-category", type=int, default=6)
     ap.add_argument("--quick", action="store_true", help="2 clips per category, 6 base clips")
+    ap.add_argument(
+        "--category",
+        action="append",
+        default=None,
+        help=f"categories to score (default {', '.join(CATS)}); e.g. yaw, clutter, in_view",
+    )
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--verbose", "-v", action="store_true")
     a = ap.parse_args()
     n = 2 if a.quick else a.per_category
-    specs = category_specs(a.seed_base, n, CATS)
+    cats = tuple(a.category or CATS)
+    specs = category_specs(a.seed_base, n, cats)
     if a.quick:
         base = [s for s in specs if s.category == "base"][:6]
         specs = base + [s for s in specs if s.category != "base"]
     r = score(specs, FormSettings(), a.cache, a.verbose)
     print_table(a.seed_base, r)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"form-{a.seed_base}.json").write_text(json.dumps(r, indent=1))
+    name = f"form-{a.seed_base}" + ("" if cats == CATS else "-" + "-".join(cats))
+    (OUT / f"{name}.json").write_text(json.dumps(r, indent=1))
     return 0
 
 

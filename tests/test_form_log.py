@@ -89,7 +89,8 @@ def test_stats_faults_per_day(tmp_path, capsys):
     assert today["faults"] == {"knee_dominant": 2, "rounded_back": 1, "hips_first": 0, "too_fast": 1}
     assert s["member_clean_reps"] == 2 and s["member_faults"]["knee_dominant"] == 2
     text = stats.format_text(s)
-    assert "form: 2 clean reps; faults: 2 knee dominant, 1 rounded back, 1 too fast" in text
+    assert "form: 2 clean reps; faults: 2 knees too bent, 1 back rounded, 1 too fast" in text
+    assert "(K knees too bent, B back rounded, H hips up first, F too fast: reps with each)" in text
     assert "2026-11-16      5     1     2    2    1    0    1" in text
 
 

@@ -223,14 +223,13 @@ class RepLog:
             self.start_session("member", None)
         form = None
         if detail is not None:
-            bow = None if math.isnan(detail.back_bow) else float(detail.back_bow)
             form = (
                 _num(detail.knee_deg),
                 _num(detail.trunk_deg),
-                bow,
-                float(detail.down_s),
-                float(detail.bottom_s),
-                float(detail.up_s),
+                _num(detail.back_bow),
+                _num(detail.down_s),  # (NULL: not seen)
+                _num(detail.bottom_s),
+                _num(detail.up_s),
                 ",".join(detail.faults),
             )
         args = (self.session_id, self.clock(), float(deepest_deg), float(duration_s), form)

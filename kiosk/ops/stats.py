@@ -14,6 +14,14 @@ from kiosk.core.form import FAULTS
 from kiosk.errors import ConfigError
 from kiosk.ops.replog import connect, default_path
 
+# what staff read for each fault code (kiosk.core.form.FAULTS)
+WORDS = {
+    "knee_dominant": "knees too bent",
+    "rounded_back": "back rounded",
+    "hips_first": "hips up first",
+    "too_fast": "too fast",
+}
+
 
 def compute(db: str | Path, *, days: int = 7, now: float | None = None) -> dict:
     """Member numbers (demo reps are counted apart) for the last `days` local days, today included."""
@@ -107,7 +115,7 @@ def format_text(s: dict) -> str:
         out.append(f"  busiest hours: {', '.join(s['busiest_hours'])}")
         judged = s["member_clean_reps"] + sum(s["member_faults"].values())
         if judged:
-            faults = ", ".join(f"{n} {f.replace('_', ' ')}" for f, n in s["member_faults"].items() if n)
+            faults = ", ".join(f"{n} {WORDS[f]}" for f, n in s["member_faults"].items() if n)
             out.append(f"  form: {s['member_clean_reps']} clean reps; faults: {faults or 'none'}")
     width = max([v["member_reps"] for v in s["per_day"]] + [1])
     # faults per day: reps with each fault (a rep may have several), K knee-dominant, B rounded back,
@@ -118,7 +126,8 @@ def format_text(s: dict) -> str:
         f = v["faults"]
         cols = " ".join(f"{f[k]:4d}" for k in FAULTS)
         out.append(f"  {v['day']}  {v['member_reps']:5d} {v['sessions']:5d} {v['clean']:5d} {cols}  {bar}")
-    out.append("  (K knees too bent, B back rounded, H hips up first, F too fast; reps with each fault)")
+    legend = ", ".join(f"{k} {WORDS[f]}" for k, f in zip("KBHF", FAULTS, strict=True))
+    out.append(f"  ({legend}: reps with each)")
     return "\n".join(out) + "\n"
 
 
