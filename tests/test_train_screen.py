@@ -190,10 +190,11 @@ def _target_rows(img, size):
 
 
 @size_ids
-def test_the_target_depth_is_one_mark_at_one_level_on_the_dial_and_the_meter(renderer, size):
+@pytest.mark.parametrize("shallow, deep", [(120.0, 100.0), (160.0, 60.0)], ids=["usual", "content-limits"])
+def test_the_target_depth_is_one_mark_at_one_level_on_the_dial_and_the_meter(renderer, size, shallow, deep):
     w, h = size
     ys = {}
-    for target in (120.0, 100.0):
+    for target in (shallow, deep):
         content = replace(CONTENT, target_angle_deg=target)
         img = draw(renderer, size, content, **{**person(), "live_depth": 0.0}, rep_flash=True)
         rows, good, top, x_start, x_end = _target_rows(img, size)
@@ -202,14 +203,12 @@ def test_the_target_depth_is_one_mark_at_one_level_on_the_dial_and_the_meter(ren
         # at its left end the dial's target tick crosses that level (pixels of it above and below)
         tick_ys = np.nonzero(good[:, max(0, x_start - int(0.08 * w)) : x_start + int(0.02 * w)])[0]
         assert (tick_ys < rows.min()).any() and (tick_ys > rows.max()).any()
-        # at its right end it crosses the depth meter: the meter's body just above and below it
+        # at its right end it crosses the depth meter (empty here): the meter's body goes on below it
         region = img[top:, int(0.47 * w) :]
-        x_meter = x_end - int(0.025 * w)
-        assert near(region[y - int(0.03 * h), x_meter], PANEL, tol=4)
-        assert near(region[y + int(0.03 * h), x_meter], PANEL, tol=4)
+        assert near(region[y + int(0.018 * h), x_end - int(0.025 * w)], PANEL, tol=4)
         ys[target] = y + top
     # a deeper target sits lower on both
-    assert ys[100.0] > ys[120.0] + 0.03 * h
+    assert ys[deep] > ys[shallow] + 0.03 * h
 
 
 def _needle(img, size):

@@ -209,7 +209,9 @@ def _readout(p, surf, f: ScreenFrame, right: pygame.Rect, seen: bool) -> int:
     pivot = (right.left + p.px(40), top + r)
     angle = f.live_angle_deg if seen else None
     dial(p, surf, pivot, r, angle, target)
-    meter = pygame.Rect(pivot[0] + r + p.px(50), pivot[1] - r, p.px(64), r + p.px(10))
+    # from the dial's top (standing) to below its mark (the target), level with the trunk's tip
+    bottom = max(pivot[1], mark_y(pivot[1], r, target, target) + p.px(30))
+    meter = pygame.Rect(pivot[0] + r + p.px(50), pivot[1] - r, p.px(64), bottom - pivot[1] + r + p.px(10))
     depth_meter(p, surf, meter, pivot, r, f.live_depth if seen else 0.0, target)
     # the angle in numbers, beside the meter (under the dial when there is no room there)
     label = p.text("--" if angle is None else f"{angle:.0f}\u00b0", p.tx(110))
@@ -221,12 +223,19 @@ def _readout(p, surf, f: ScreenFrame, right: pygame.Rect, seen: bool) -> int:
         x, y = pivot[0] + int(0.25 * r), pivot[1] + int(0.42 * r) - label.get_height() - caption.get_height()
     surf.blit(label, (x, y))
     surf.blit(caption, (x + p.px(4), y + label.get_height()))
-    return pivot[1] + int(0.42 * r) + p.px(24)
+    below_meter = meter.bottom + p.px(8) + p.font(p.tx(36)).get_height()  # its "depth" label
+    return max(pivot[1] + int(0.42 * r), below_meter) + p.px(24)
 
 
-def mark_y(pivot_y: float, r: float, angle_deg: float) -> float:
+def sweep_deg(target_deg: float) -> float:
+    """How far the dial sweeps from upright: past horizontal, and past a very deep target."""
+    return max(DIAL_MAX_DEG, 190.0 - target_deg)
+
+
+def mark_y(pivot_y: float, r: float, angle_deg: float, target_deg: float) -> float:
     """Height on screen of the trunk's tip at hip angle `angle_deg` on the dial (its mark's level)."""
-    return pivot_y - r * math.cos(math.radians(min(180.0 - angle_deg, DIAL_MAX_DEG)))
+    tilt = min(max(180.0 - angle_deg, 0.0), sweep_deg(target_deg))
+    return pivot_y - r * math.cos(math.radians(tilt))
 
 
 def dial(p, surf, pivot, r: int, angle: float | None, target: float) -> None:
@@ -238,10 +247,11 @@ def dial(p, surf, pivot, r: int, angle: float | None, target: float) -> None:
         a = math.radians(tilt_deg)
         return (px + rr * math.sin(a), py - rr * math.cos(a))
 
-    sweep = [at(DIAL_MAX_DEG * i / 40, r) for i in range(41)]
+    most = sweep_deg(target)
+    sweep = [at(most * i / 40, r) for i in range(41)]
     pygame.draw.polygon(surf, p.panel, [pivot, *sweep])
     tilt_t = 180.0 - target
-    deep = [at(tilt_t + (DIAL_MAX_DEG - tilt_t) * i / 20, r) for i in range(21)]
+    deep = [at(tilt_t + (most - tilt_t) * i / 20, r) for i in range(21)]
     pygame.draw.polygon(surf, _mix(p.panel, p.good, 0.25), [pivot, *deep])  # deep enough
     pygame.draw.lines(surf, p.muted, False, sweep, max(2, p.px(4)))
     thick = max(4, p.px(16))
@@ -251,7 +261,7 @@ def dial(p, surf, pivot, r: int, angle: float | None, target: float) -> None:
     pygame.draw.line(surf, p.muted, pivot, thigh, thick)
     pygame.draw.circle(surf, p.muted, thigh, thick / 2)
     if angle is not None:
-        tilt = min(max(180.0 - angle, 0.0), DIAL_MAX_DEG)
+        tilt = min(max(180.0 - angle, 0.0), most)
         tip = at(tilt, r * 0.78)
         pygame.draw.line(surf, p.accent, pivot, tip, thick)
         # a head reaching the rim: where the rim is, level with the depth meter's fill
@@ -272,7 +282,7 @@ def depth_meter(p, surf, meter: pygame.Rect, pivot, r: int, depth: float, target
     if depth > 0 and fill > 0:
         colour = p.good if depth >= 1.0 else p.accent
         pygame.draw.rect(surf, colour, (meter.left, meter.top, meter.width, fill), border_radius=p.px(12))
-    y_t = mark_y(pivot[1], r, target)
+    y_t = mark_y(pivot[1], r, target, target)
     w = max(3, p.px(10))
     pygame.draw.line(surf, p.good, (meter.left - p.px(14), y_t), (meter.right + p.px(14), y_t), w)
     # a guide along that level from the dial's mark to the meter's: one target
