@@ -31,6 +31,7 @@ def live_fields(shown) -> dict:
         if shown.hip_angle_deg is not None
         else {},
         live_facing=obs.facing,
+        live_too_frontal=obs.too_frontal,
     )
 
 

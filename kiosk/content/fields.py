@@ -26,12 +26,10 @@ ASSETS = _assets_dir()
 DEFAULT_PATH = ASSETS / FILE_NAME
 # the content directory on a kiosk (the systemd unit's --content); KIOSK_CONTENT_DIR overrides it
 LIVE_DIR = Path(os.environ.get("KIOSK_CONTENT_DIR", "/etc/crux-kiosk/content"))
-CUE_KEYS = ("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep", "squat") + (
+CUE_KEYS = (
+    *("arrive", "calibrate", "standing", "descending", "bottom", "ascending", "rep", "squat", "side_on"),
     # after a rep, when a fault repeats (kiosk.core.form.FAULTS; at most one, never two reps running)
-    "knee_dominant",
-    "rounded_back",
-    "hips_first",
-    "too_fast",
+    *("knee_dominant", "rounded_back", "hips_first", "too_fast"),
 )
 MAX_TOML_BYTES = 256 * 1024
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -96,6 +94,12 @@ FIELDS: dict[str, Spec] = {
     "cues.rep": Spec("text", "Train, for a second after each counted rep", ("train",), max_chars=60),
     "cues.squat": Spec(
         "text", "Train, after a squat (not counted: a squat is not a hinge)", ("train",), max_chars=60
+    ),
+    "cues.side_on": Spec(
+        "text",
+        "Train, while the camera sees the member from too far in front to measure the hinge",
+        ("train",),
+        max_chars=60,
     ),
     "cues.knee_dominant": Spec(
         "text",

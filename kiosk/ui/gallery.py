@@ -78,6 +78,13 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
             frame(State(mode=Mode.TRAIN, reps=4, set_target=reps), **{**SOMEONE, **live}, squat_flash=True),
         ),
         (
+            "train-side-on",
+            frame(
+                State(mode=Mode.TRAIN, reps=1, set_target=reps),
+                **{**SOMEONE, **live, "live_too_frontal": True},
+            ),
+        ),
+        (
             "train-form",  # a fault repeated: its cue after the rep, in its colour
             frame(
                 State(mode=Mode.TRAIN, reps=5, set_target=reps),

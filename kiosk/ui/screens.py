@@ -51,6 +51,7 @@ class ScreenFrame:
     staff_lines: tuple[str, ...] = ()
     rep_flash: bool = False  # a rep was just counted: the "rep" cue shows
     squat_flash: bool = False  # a squat was just seen (not counted): the "squat" cue shows
+    live_too_frontal: bool = False  # the camera sees the member from the front: the "side_on" cue shows
     form_cue: str | None = None  # a fault repeated: its cue's key (content [cues]) shows instead
     hinges_week: int = 0  # member reps on this kiosk in the last 7 days (from the rep log)
     camera_resting: bool = False

@@ -372,8 +372,8 @@ def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
 
 
 def cue_for(f: ScreenFrame, seen: bool) -> str:
-    """The cue shown: a repeating fault's, a counted rep, a squat that was not counted, or the phase's
-    cue."""
+    """The cue shown: a repeating fault's, a counted rep, a squat that was not counted, a view too
+    frontal to measure, or the phase's cue."""
     if not seen:
         return "arrive"
     if f.form_cue in FAULT_MARKS and f.form_cue in f.content.cues:  # rather than "good rep!"
@@ -382,6 +382,8 @@ def cue_for(f: ScreenFrame, seen: bool) -> str:
         return "rep"
     if f.squat_flash:
         return "squat"
+    if f.live_too_frontal:  # the count may break: say how to stand until the view is side-on
+        return "side_on"
     return cue_key(f)
 
 
