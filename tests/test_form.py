@@ -64,6 +64,20 @@ def test_every_setting_has_a_default_and_help():
     assert all(isinstance(d, (int, float)) and len(h) > 20 for _, d, h in rows)
 
 
+@pytest.mark.parametrize(
+    ("kw", "msg"),
+    [
+        ({"knee_dominant_deg": 0.0}, "knee_dominant_deg must be above 0"),
+        ({"cue_repeats": 4}, "cue_repeats 4 of cue_window 3 reps can never happen"),
+    ],
+)
+def test_impossible_settings_are_refused_with_what_to_do(kw, msg):
+    from kiosk.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=msg):
+        FormSettings(**kw)
+
+
 # -- hand-made streams ----------------------------------------------------------------------------
 FPS = 30.0
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from kiosk.errors import ConfigError
+
 FAULTS = ("knee_dominant", "rounded_back", "hips_first", "too_fast")
 # when two faults repeat equally often, the one cued: the back first (safety), then the pattern
 CUE_PRIORITY = ("rounded_back", "knee_dominant", "hips_first", "too_fast")
@@ -65,6 +67,16 @@ class FormSettings:
     )
     cue_window: int = _setting(3, "a cue looks at the last this many reps ...")
     cue_repeats: int = _setting(2, "... and needs the same fault in at least this many of them")
+
+    def __post_init__(self) -> None:
+        bad = [f.name for f in fields(self) if not getattr(self, f.name) > 0]
+        if bad:
+            raise ConfigError(f"form settings: {', '.join(bad)} must be above 0 - see describe_settings()")
+        if not 1 <= self.cue_repeats <= self.cue_window:
+            raise ConfigError(
+                f"form settings: cue_repeats {self.cue_repeats} of cue_window {self.cue_window} reps can"
+                " never happen - use 1 to cue_window"
+            )
 
 
 def describe_settings() -> list[tuple[str, float, str]]:
