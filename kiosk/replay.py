@@ -97,10 +97,19 @@ def replay_command(args) -> int:
         print(f"  hip angle: min {min(measured):.0f} deg, max {max(measured):.0f} deg")
     print(f"  reps counted: {res.reps} (at frames {', '.join(map(str, res.rep_frames)) or '-'})")
     for d in (r.rep_detail for r in res.results if r.rep_detail is not None):
+        j = d.to_json()  # (None for what was not measured)
+        knee, trunk, down, up = (
+            "-" if j[k] is None else f"{j[k]:.{n}f}{unit}"
+            for k, n, unit in (
+                ("knee_deg", 0, " deg"),
+                ("trunk_deg", 0, " deg"),
+                ("down_s", 1, " s"),
+                ("up_s", 1, " s"),
+            )
+        )
         print(
-            f"    frame {d.frame}: depth {d.depth_deg:.0f} deg, knees {d.knee_deg:.0f},"
-            f" trunk {d.trunk_deg:.0f}, down {d.down_s:.1f} s, up {d.up_s:.1f} s:"
-            f" {', '.join(d.faults) or 'clean'}"
+            f"    frame {d.frame}: depth {d.depth_deg:.0f} deg, knees {knee}, trunk {trunk}, down {down},"
+            f" up {up}: {', '.join(d.faults) or 'clean'}"
         )
     print(f"  pipeline: {out['ms_per_frame']:.2f} ms per frame (median)")
     return 0
