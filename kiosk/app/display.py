@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import time
+import warnings
 
 import pygame
 
@@ -123,13 +124,16 @@ class Display:
             return pygame.display.set_mode((0, 0) if self.fullscreen else self.size, flags)
         os.environ.setdefault("SDL_RENDER_DRIVER", "opengles2")  # kmsdrm's; SDL falls back if absent
         flags = pygame.SCALED | (pygame.FULLSCREEN if self.fullscreen else 0)
-        try:
-            return pygame.display.set_mode(logical, flags, vsync=int(self.vsync))
-        except pygame.error as e:
-            if not self.vsync:
-                raise
-            log.warning("no vsync on this display (%s) - frames may tear", e)
-            return pygame.display.set_mode(logical, flags)
+        with warnings.catch_warnings():
+            if pygame.display.get_driver() == "dummy":  # nothing to show: SDL's software renderer is right
+                warnings.filterwarnings("ignore", "no fast renderer available")
+            try:
+                return pygame.display.set_mode(logical, flags, vsync=int(self.vsync))
+            except pygame.error as e:
+                if not self.vsync:
+                    raise
+                log.warning("no vsync on this display (%s) - frames may tear", e)
+                return pygame.display.set_mode(logical, flags)
 
     def _open(self, now_mono: float) -> bool:
         """Try the display once; False (and the next try scheduled, doubling up to the longest wait) if
