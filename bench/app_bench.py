@@ -224,7 +224,8 @@ def upload_alone(size: tuple[int, int], setting: str = "auto") -> float:
 
 
 def child_rss(minutes: float) -> dict:
-    """The whole loop at 800x480 for `minutes`, GREEN every 40 s (train, summary, call, again)."""
+    """The whole loop at 800x480 for `minutes`, a GREEN press every 40 s from Attract (it walks Learn's
+    steps; the run counts no reps - the screens change, the camera and vision run all along)."""
     from kiosk.app.script import ScriptEvent
 
     seconds = minutes * 60
