@@ -306,7 +306,8 @@ def fit(
     for _ in range(3):
         costs, params = _search(fitter, ankle_x, ankle_y, start, grid)
         best, cost, idx = _best(costs, params)
-        if all(0 < i < n - 1 for i, n in zip(idx[1:], costs.shape[1:], strict=True)):
+        # follow the thigh and trunk (they move most); a shin on the batch's edge moves on next frame
+        if all(0 < i < n - 1 for i, n in zip(idx[2:], costs.shape[2:], strict=True)):
             break
         start, grid = best, fine
     if prev is not None and cost > (1.5 * prev.cost + 0.3) * _N_SAMPLES:

@@ -548,7 +548,15 @@ class HipEstimator:
         h, w = frame.shape
         k = max(1, math.ceil(max(h, w) / self.settings.analysis_max_px))
         self._scale = k
-        if k > 1:
+        if k == 2:  # the common case, summed in integers: a quarter the cost of a float mean
+            hh, ww = h - h % 2, w - w % 2
+            acc = frame[0:hh:2, 0:ww:2].astype(np.uint16)
+            acc += frame[1:hh:2, 0:ww:2]
+            acc += frame[0:hh:2, 1:ww:2]
+            acc += frame[1:hh:2, 1:ww:2]
+            img = acc.astype(np.float32)
+            img *= np.float32(0.25)
+        elif k > 1:
             hh, ww = (h // k) * k, (w // k) * k
             img = frame[:hh, :ww].reshape(hh // k, k, ww // k, k).mean(axis=(1, 3), dtype=np.float32)
         else:
