@@ -5,19 +5,38 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.core.modes import ATTRACT_CARDS
+from kiosk.core.modes import ATTRACT_CARDS, Mode
 from kiosk.ui.figure import draw_figure, rep_depth
 from kiosk.ui.screens import BUTTON_COLOURS, ScreenFrame
 
+Fig = pygame.Rect | None  # where the card's moving figure goes (None: it has none)
 
-def draw_attract(p, surf, f: ScreenFrame) -> None:
+
+def static_key(f: ScreenFrame) -> tuple:
+    """What the card's static layer reads of the frame (beside the content and the size)."""
+    card = f.state.card % ATTRACT_CARDS
+    return (Mode.ATTRACT, card, f.hinges_week if CARDS[card] is _start else 0)
+
+
+def draw_static(p, surf, f: ScreenFrame) -> pygame.Rect | None:
+    """The card without its moving figure; returns where the figure goes (None: the card has none)."""
     body = pygame.Rect(p.px(60), p.px(190), p.w - p.px(180), p.h - p.px(330))
     fig = pygame.Rect(body.right - int(body.width * 0.38), body.top, int(body.width * 0.38), body.height)
     text = pygame.Rect(body.left, body.top, int(body.width * 0.58), body.height)
-    CARDS[f.state.card % ATTRACT_CARDS](p, surf, f, body, text, fig)
+    return CARDS[f.state.card % ATTRACT_CARDS](p, surf, f, body, text, fig)
 
 
-def _title(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+def draw_live(p, surf, f: ScreenFrame, fig: pygame.Rect | None) -> None:
+    """The demonstration rep: the card's one moving part."""
+    if fig is not None:
+        draw_figure(surf, fig, rep_depth(f.t), accent=p.accent, kettlebell=True)
+
+
+def draw_attract(p, surf, f: ScreenFrame) -> None:
+    draw_live(p, surf, f, draw_static(p, surf, f))
+
+
+def _title(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> Fig:
     c = f.content
     p.header(surf, f, c.heading, "title.heading")
     y = p.para(surf, c.intro, p.tx(72), text, key="title.intro", bottom=body.bottom)
@@ -33,11 +52,11 @@ def _title(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: p
     if c.photo is not None:
         img = p.image(c.photo, fig.size)
         surf.blit(img, (fig.centerx - img.get_width() // 2, fig.top))
-    else:
-        draw_figure(surf, fig, rep_depth(f.t), accent=p.accent, kettlebell=True)
+        return None
+    return fig
 
 
-def _why(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+def _why(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> Fig:
     c = f.content
     p.header(surf, f, "Why hip hinge?")
     y = text.top
@@ -63,9 +82,10 @@ def _why(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pyg
             f"with the other benefits, needs {y - body.bottom} px more"
             f" than the {p.w}x{p.h} screen - shorten this or another benefit, or use fewer",
         )
+    return None
 
 
-def _start(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+def _start(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> Fig:
     c = f.content
     p.header(surf, f, f"Learn it here, in {len(c.steps)} steps")
     y = p.para(surf, "Press GREEN (left button) to start", p.tx(84), text, BUTTON_COLOURS["green"])
@@ -83,10 +103,10 @@ def _start(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: p
             text.move(0, y - text.top + p.px(30)),
             p.accent,
         )
-    draw_figure(surf, fig, rep_depth(f.t), accent=p.accent, kettlebell=True)
+    return fig
 
 
-def _call(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> None:
+def _call(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: pygame.Rect) -> Fig:
     c = f.content
     p.header(surf, f, "Personal training")
     y = p.para(
@@ -101,6 +121,7 @@ def _call(p, surf, f: ScreenFrame, body: pygame.Rect, text: pygame.Rect, fig: py
     p.para(surf, c.tagline, p.tx(48), text.move(0, y - text.top + p.px(20)), p.muted)
     q = min(fig.width, fig.height) - p.px(40)
     surf.blit(p.qr(c.phone_uri, q), (fig.left, fig.top))
+    return None
 
 
 CARDS = (_title, _why, _start, _call)

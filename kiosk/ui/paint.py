@@ -12,6 +12,11 @@ import numpy as np
 import pygame
 
 TEXT_CACHE_BYTES = 4 * 2**20  # rendered text kept for reuse
+# what does not change from frame to frame, drawn once into a surface and blitted: whole screens'
+# static layers (one at least, whatever its size) and the live parts that repeat (the count and rep
+# strip, the cue, the LED bar's segments). Small, so memory levels off within the first minute.
+LAYER_CACHE_BYTES = 6 * 2**20
+SPRITE_CACHE_BYTES = 4 * 2**20
 MIN_TEXT_SHARE = 0.03  # no text line shorter than this share of the screen height (readable from 3 m)
 Overflow = Callable[[str, str], None]  # (content field key, what to shorten)
 
@@ -44,6 +49,10 @@ class Painter:
         self._qr: dict[tuple[str, int], pygame.Surface] = {}
         # when a list: (text, line height px) of every text drawn, cached or not (tests check sizes)
         self.text_log: list[tuple[str, int]] | None = None
+        self.caching = False  # this frame reuses cached layers and sprites (Renderer.render sets it)
+        self._sprites = SurfaceCache(SPRITE_CACHE_BYTES)
+        self._rects: list[pygame.Rect] | None = None  # while a sprite is drawn: what it drew
+        self._scratch: dict[str, pygame.Surface] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
     def font(self, px: int) -> pygame.font.Font:
@@ -106,7 +115,7 @@ class Painter:
         for line in lines:
             img = self.text(line, px, colour)
             x = rect.centerx - img.get_width() // 2 if centre else rect.left
-            surf.blit(img, (x, y))
+            self.note(surf.blit(img, (x, y)))
             y += int(px * 1.1)
         return y
 
@@ -158,6 +167,48 @@ class Painter:
             )
         return img
 
+    # -- what is drawn once and reused ---------------------------------------------------------------
+    def note(self, rect: pygame.Rect) -> pygame.Rect:
+        """`rect` was drawn (what pygame.draw and blit return): part of the sprite being drawn."""
+        if self._rects is not None:
+            self._rects.append(rect)
+        return rect
+
+    def sprite(self, surf: pygame.Surface, key: tuple, draw: Callable[[], object]) -> None:
+        """`draw()` (which draws onto `surf` and `note`s what it drew) once for `key`, then the pixels it
+        left, blitted. The key must hold everything the drawing reads, and what lies under it must be
+        the same static layer each time (Renderer puts the layer's key in it): the sprite is opaque."""
+        if not self.caching:
+            draw()
+            return
+        hit = self._sprites.get(key)
+        if hit is not None:
+            img, at = hit
+            self.note(surf.blit(img, at))
+            return
+        outer, self._rects = self._rects, []
+        try:
+            draw()
+            drawn = self._rects
+        finally:
+            self._rects = outer
+        drawn = [r for r in drawn if r.width and r.height]
+        if drawn:
+            box = drawn[0].unionall(drawn[1:]).clip(surf.get_rect())
+            if box.width and box.height:
+                self._sprites.put(key, (surf.subsurface(box).copy(), box.topleft), _bytes_of(box, surf))
+                self.note(box)
+
+    def scratch(self, name: str, size: tuple[int, int]) -> pygame.Surface:
+        """A reusable `size` surface (a subsurface of one kept per `name`, grown as needed): per-frame
+        work with no allocation, whose page faults cost more than the drawing."""
+        big = self._scratch.get(name)
+        if big is None or big.get_width() < size[0] or big.get_height() < size[1]:
+            w = max(size[0], big.get_width() if big else 0)
+            h = max(size[1], big.get_height() if big else 0)
+            big = self._scratch[name] = pygame.Surface((w, h))
+        return big.subsurface((0, 0, *size))
+
     # -- frame ---------------------------------------------------------------------------------------
 
     @property
@@ -203,3 +254,39 @@ class Painter:
 
 def _bytes(surf: pygame.Surface) -> int:
     return surf.get_width() * surf.get_height() * surf.get_bytesize()
+
+
+def _bytes_of(rect: pygame.Rect, surf: pygame.Surface) -> int:
+    return rect.width * rect.height * surf.get_bytesize()
+
+
+class SurfaceCache:
+    """Least recently used first out, bounded by bytes (one entry kept whatever its size)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: dict[tuple, tuple[object, int]] = {}
+        self.bytes = 0
+
+    def get(self, key: tuple):
+        item = self._items.pop(key, None)
+        if item is None:
+            return None
+        self._items[key] = item  # most recently used last
+        return item[0]
+
+    def put(self, key: tuple, value, size_bytes: int) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes -= old[1]
+        self._items[key] = (value, size_bytes)
+        self.bytes += size_bytes
+        while self.bytes > self.max_bytes and len(self._items) > 1:
+            self.bytes -= self._items.pop(next(iter(self._items)))[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -18,7 +18,7 @@ from kiosk.content import Content
 from kiosk.core.modes import Mode, State, tempo_s
 from kiosk.core.reps import Phase
 from kiosk.ui.figure import draw_figure
-from kiosk.ui.paint import Painter
+from kiosk.ui.paint import LAYER_CACHE_BYTES, Painter, SurfaceCache, _bytes
 
 BUTTON_COLOURS = {"green": (40, 190, 80), "yellow": (250, 205, 30), "blue": (40, 130, 240)}
 SEEN = (70, 190, 250)  # the member's silhouette while the kiosk sees them
@@ -59,31 +59,79 @@ class ScreenFrame:
 
 class Renderer(Painter):
     """Draws one ScreenFrame: the mode's screen, the button legend, the on-screen LED bar, the staff
-    overlay."""
+    overlay.
+
+    What does not change from frame to frame - the header, the panels, the legend, the dial's face,
+    the meter's frame, the labels: the screen's static layer - is drawn once per content, size and
+    screen state into a cached surface and blitted; only the live parts (the silhouette, the lines,
+    the needle, the meter's fill, the angle) are drawn every frame, and the parts that repeat (the
+    count and rep strip, the cue, the bar's segments) are blitted from sprites. `cache=False` (and a
+    renderer made with `overflow=`, or one keeping a `text_log`) draws everything every frame, in
+    the same order, to the same pixels."""
+
+    def __init__(self, *, overflow=None, cache: bool = True) -> None:
+        super().__init__(overflow=overflow)
+        self.cache = cache
+        self._layers = SurfaceCache(LAYER_CACHE_BYTES)
+        self._layer_content: Content | None = None
+        self.layer_key: tuple = ()  # this frame's static layer (sprites drawn over it say so)
 
     def render(self, surf: pygame.Surface, f: ScreenFrame) -> None:
-        from kiosk.ui.attract import draw_attract
         from kiosk.ui.staff import draw_overlay
-        from kiosk.ui.train import draw_train
 
         self.begin(surf, f.content)
-        surf.fill(self.bg)
-        s = f.state
-        if s.fault:
-            self._fault(surf, f)
+        static, live, key = self._screen(f)
+        self.caching = self.cache and self._overflow is None and self.text_log is None
+        if self.caching:
+            if f.content is not self._layer_content:  # a content edit (or other content): all redrawn
+                self._layer_content = f.content
+                self._layers.clear()
+                self._sprites.clear()
+            self.layer_key = (surf.get_size(), surf.get_bitsize(), *key)
+            hit = self._layers.get(self.layer_key)
+            if hit is None:
+                layer = pygame.Surface(surf.get_size(), 0, surf)
+                layout = self._static(layer, f, static)
+                self._layers.put(self.layer_key, (layer, layout), _bytes(layer))
+            else:
+                layer, layout = hit
+            surf.blit(layer, (0, 0))
         else:
-            {
-                Mode.ATTRACT: draw_attract,
-                Mode.LEARN: Renderer._learn,
-                Mode.TRAIN: draw_train,
-                Mode.SUMMARY: Renderer._summary,
-                Mode.CALL: Renderer._call,
-            }[s.mode](self, surf, f)
-        self._legend(surf, f)
+            self.layer_key = ()
+            layout = self._static(surf, f, static)
+        if live is not None:
+            live(self, surf, f, layout)
         if f.bar_levels:
             self._bar(surf, f.bar_levels)
-        if s.overlay:
+        if f.state.overlay:
             draw_overlay(self, surf, f.staff_lines)
+
+    def _static(self, surf, f: ScreenFrame, static):
+        surf.fill(self.bg)
+        layout = static(self, surf, f)
+        self._legend(surf, f)
+        return layout
+
+    def _screen(self, f: ScreenFrame):
+        """(draw the static layer -> layout, draw the live parts or None, the layer's key): the key
+        holds everything of the frame the static layer reads (the content and size are added)."""
+        from kiosk.ui import attract, train
+
+        s = f.state
+        if s.fault:
+            return Renderer._fault, None, ("fault", s.mode)
+        if s.mode == Mode.TRAIN:
+            return train.draw_static, train.draw_live, train.static_key(f)
+        if s.mode == Mode.ATTRACT:
+            return attract.draw_static, attract.draw_live, attract.static_key(f)
+        if s.mode == Mode.LEARN:
+            settled = self._learn_pose(f)[1]
+            # the figure's move to this step's pose is live; once there it is part of the layer
+            key = (Mode.LEARN, s.step, settled and self._learn_pose(f)[0])
+            return Renderer._learn, None if settled else Renderer._learn_live, key
+        if s.mode == Mode.SUMMARY:
+            return Renderer._summary, None, (Mode.SUMMARY, s, reps_key(f.rep_details, len(f.rep_details)))
+        return Renderer._call, None, (Mode.CALL,)
 
     def header(self, surf, f: ScreenFrame, title: str, key: str = "") -> None:
         room = self.w - self.px(120)
@@ -130,23 +178,40 @@ class Renderer(Painter):
             y = self.h - self.px(150) - (i + 1) * seg_h
             r = pygame.Rect(x, y + 3, self.px(28), seg_h - 6)
             c = tuple(int(30 + (cc - 30) * lv) for cc in (255, 120, 0))
-            pygame.draw.rect(surf, c, r, border_radius=self.px(6))
+            self.sprite(
+                surf,
+                (self.layer_key, "bar", n, i, c),
+                lambda r=r, c=c: self.note(pygame.draw.rect(surf, c, r, border_radius=self.px(6))),
+            )
 
     # -- screens -------------------------------------------------------------------------------------
-    def _learn(self, surf, f: ScreenFrame) -> None:
+    def _learn_pose(self, f: ScreenFrame) -> tuple[float, bool]:
+        """The figure's pose (0..1): from the previous step's to this one over 0.8 s; True once there."""
         c, s = f.content, f.state
         k = min(s.step, len(c.steps) - 1)
-        self.header(surf, f, c.heading, "title.heading")
+        a = min(1.0, max(0.0, (f.t - s.since) / 0.8))
+        ease = 0.5 - 0.5 * math.cos(math.pi * a)
+        return f.learn_from_pose + (c.steps[k].pose - f.learn_from_pose) * ease, a >= 1.0
+
+    def _learn_rects(self) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
         body = pygame.Rect(self.px(60), self.px(190), self.w - self.px(180), self.h - self.px(330))
         fig = pygame.Rect(body.left, body.top, int(body.width * 0.4), body.height)
         text = pygame.Rect(
             fig.right + self.px(40), body.top, body.right - fig.right - self.px(40), body.height
         )
-        # animate from the previous step's pose to this one over 0.8 s
-        a = min(1.0, max(0.0, (f.t - s.since) / 0.8))
-        ease = 0.5 - 0.5 * math.cos(math.pi * a)
-        pose = f.learn_from_pose + (c.steps[k].pose - f.learn_from_pose) * ease
-        draw_figure(surf, fig, pose, accent=self.accent)
+        return body, fig, text
+
+    def _learn_live(self, surf, f: ScreenFrame, _layout) -> None:
+        draw_figure(surf, self._learn_rects()[1], self._learn_pose(f)[0], accent=self.accent)
+
+    def _learn(self, surf, f: ScreenFrame) -> None:
+        c, s = f.content, f.state
+        k = min(s.step, len(c.steps) - 1)
+        self.header(surf, f, c.heading, "title.heading")
+        body, fig, text = self._learn_rects()
+        pose, settled = self._learn_pose(f)
+        if settled:  # (moving, it is one of the live parts)
+            draw_figure(surf, fig, pose, accent=self.accent)
         count = self.text(f"{k + 1} / {len(c.steps)}", self.tx(110), self.accent)
         surf.blit(count, (text.left, text.top))
         credit_px = self.tx(36)
@@ -273,3 +338,16 @@ class Renderer(Painter):
             pygame.Rect(self.px(60), self.px(260), self.w - self.px(240), 0),
             self.muted,
         )
+
+
+def reps_key(reps, n: int) -> tuple:
+    """What the rep strip and the summary read of a set's latest `n` reps, as a cache key (nan as None:
+    nan is not equal to itself)."""
+    return tuple(
+        (
+            *(v if math.isfinite(v) else None for v in (r.depth_deg, getattr(r, "down_s", 0.0),
+                                                         getattr(r, "up_s", 0.0))),
+            tuple(r.faults),
+        )
+        for r in tuple(reps)[-n:]
+    ) if n else ()  # fmt: skip

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 import pygame
 
+from kiosk.core.modes import Mode
 from kiosk.core.reps import Phase
 from kiosk.ui.figure import draw_figure
-from kiosk.ui.screens import SEEN, ScreenFrame
+from kiosk.ui.screens import SEEN, ScreenFrame, reps_key
 
 AT_DEPTH = 0.98  # live depth (0..1) from which the "bottom" cue shows rather than "ascending"
 NOT_SEEN = (90, 100, 115)  # a silhouette the kiosk does not count as someone on the mark
@@ -36,21 +37,58 @@ HEIGHT_PER_CHAIN = 0.779  # ankle -> knee -> hip -> shoulder as a share of stand
 DIAL_MAX_DEG = 100.0  # the dial's sweep from upright: a trunk tipped past horizontal
 
 
-def draw_train(p, surf, f: ScreenFrame) -> None:
+def static_key(f: ScreenFrame) -> tuple:
+    """What the Train screen's static layer reads of the frame (beside the content and the size)."""
+    return (Mode.TRAIN, f.state.demo, _seen(f), f.camera_resting, _has_person(f))
+
+
+def _seen(f: ScreenFrame) -> bool:
+    return f.live_present and not f.camera_resting
+
+
+def _has_person(f: ScreenFrame) -> bool:
+    return f.live_mask is not None and bool(f.live_mask.any())
+
+
+def draw_static(p, surf, f: ScreenFrame) -> dict:
+    """The header, the camera panel (its status line; with nobody in view, how to stand), the dial's
+    face, the meter's frame and labels; returns the layout the live parts are drawn in."""
     p.header(surf, f, "Trainer demo" if f.state.demo else "Your hip hinge")
     body = pygame.Rect(p.px(60), p.px(170), p.w - p.px(180), p.h - p.px(300))
     left = pygame.Rect(body.left, body.top, int(body.width * 0.44), body.height)
     right = pygame.Rect(left.right + p.px(40), body.top, body.right - left.right - p.px(40), body.height)
-    seen = f.live_present and not f.camera_resting
-    camera_panel(p, surf, f, left, seen)
-    cue_top = _readout(p, surf, f, right, seen)
-    _cue(p, surf, f, pygame.Rect(right.left, cue_top, right.width, right.bottom - cue_top), seen)
+    seen = _seen(f)
+    view = camera_panel(p, surf, f, left, seen)
+    layout = _readout_static(p, surf, f, right)
+    layout.update(view=view, seen=seen, right=right)
+    cue_top = layout["cue_top"]
+    layout["cue_room"] = pygame.Rect(right.left, cue_top, right.width, right.bottom - cue_top)
+    return layout
+
+
+def draw_live(p, surf, f: ScreenFrame, layout: dict) -> None:
+    """What changes with the camera: the count and rep strip, the cue (both sprites: they change only
+    with a rep or a phase), then the silhouette and its lines, the dial's trunk, the meter's fill and
+    the angle. Sprites first: what lies under them is the static layer alone."""
+    seen = layout["seen"]
+    _count(p, surf, f, layout)
+    _cue(p, surf, f, layout["cue_room"], seen)
+    if layout["view"] is not None:
+        draw_person(p, surf, f, layout["view"], seen)
+    _readout_live(p, surf, f, layout, seen)
+
+
+def draw_train(p, surf, f: ScreenFrame) -> None:
+    """The whole Train screen, drawn at once (static parts, then the live ones)."""
+    draw_live(p, surf, f, draw_static(p, surf, f))
 
 
 # -- the camera panel --------------------------------------------------------------------------------
 
 
-def camera_panel(p, surf, f: ScreenFrame, panel: pygame.Rect, seen: bool) -> None:
+def camera_panel(p, surf, f: ScreenFrame, panel: pygame.Rect, seen: bool) -> pygame.Rect | None:
+    """The panel and its status line; returns where the person is drawn (None: nobody in view, or the
+    camera resting - the panel says so, and that is all of it)."""
     c = f.content
     pygame.draw.rect(surf, p.panel, panel, border_radius=p.px(20))
     status = ("I see you" if seen else c.cues["arrive"]) if not f.camera_resting else "Camera resting"
@@ -74,17 +112,18 @@ def camera_panel(p, surf, f: ScreenFrame, panel: pygame.Rect, seen: bool) -> Non
             p.muted,
             centre=True,
         )
-        return
+        return None
     view = pygame.Rect(panel.left, head_bottom + p.px(10), panel.width, 0)
     view.height = panel.bottom - view.top - p.px(12)
-    if f.live_mask is not None and f.live_mask.any():
-        draw_person(p, surf, f, view.inflate(-p.px(24), 0), seen)
-    else:  # nobody yet: how to stand - side-on, on the mark
-        stand = view.inflate(-view.width // 3, -view.height // 8)
-        pygame.draw.line(
-            surf, p.accent, (stand.left, stand.bottom), (stand.right, stand.bottom), max(3, p.px(12))
-        )
-        draw_figure(surf, stand, 0.0, accent=p.accent)
+    if _has_person(f):
+        return view.inflate(-p.px(24), 0)
+    # nobody yet: how to stand - side-on, on the mark
+    stand = view.inflate(-view.width // 3, -view.height // 8)
+    pygame.draw.line(
+        surf, p.accent, (stand.left, stand.bottom), (stand.right, stand.bottom), max(3, p.px(12))
+    )
+    draw_figure(surf, stand, 0.0, accent=p.accent)
+    return None
 
 
 def person_crop(f: ScreenFrame, aspect: float) -> tuple[float, float, float, float]:
@@ -136,17 +175,22 @@ def draw_person(p, surf, f: ScreenFrame, view: pygame.Rect, seen: bool) -> None:
     flip = f.live_facing < 0
     if flip:
         crop = crop[:, ::-1]
-    rgb = np.empty((crop.shape[1], crop.shape[0], 3), np.uint8)
-    rgb[...] = p.panel
-    rgb[crop.T] = SEEN if seen else NOT_SEEN
-    size = (max(1, round(crop.shape[1] * s * k)), max(1, round(crop.shape[0] * s * k)))
-    img = pygame.transform.smoothscale(pygame.surfarray.make_surface(rgb), size)
+    # two colours through a palette into a kept 32-bit surface, smoothscaled into another kept one:
+    # no big array or surface made per frame (allocating them cost more than the scaling)
+    h, w = crop.shape
+    buf = np.ascontiguousarray(crop, np.uint8)
+    index = pygame.image.frombuffer(buf, (w, h), "P")
+    index.set_palette([p.panel, SEEN if seen else NOT_SEEN])
+    small = p.scratch("silhouette", (w, h))
+    small.blit(index, (0, 0))
+    size = (max(1, round(w * s * k)), max(1, round(h * s * k)))
+    img = pygame.transform.smoothscale(small, size, p.scratch("silhouette-scaled", size))
     # where the crop's mask-pixel origin lands on screen (the crop was widened to whole mask pixels)
     ox = view.left - ((cx + cw) - mx1 * s) * k if flip else view.left - (cx - mx0 * s) * k
     oy = view.top - (cy - my0 * s) * k
     clip = surf.get_clip()
     surf.set_clip(view.clip(clip) if clip else view)
-    surf.blit(img, (round(ox), round(oy)))
+    p.note(surf.blit(img, (round(ox), round(oy))))
 
     def to_screen(xy: tuple[float, float]) -> tuple[float, float]:
         x = (cx + cw - xy[0]) if flip else (xy[0] - cx)
@@ -179,39 +223,66 @@ def front_sweep(a_thigh: float, a_trunk: float) -> float:
     return -((a_thigh - a_trunk) % (2 * math.pi))
 
 
-def arc(surf, colour, centre, r: float, a0: float, sweep: float, width: int) -> None:
-    """A thick arc (screen angles, radians, y down) as a polyline: pygame's own leaves gaps."""
+def arc(surf, colour, centre, r: float, a0: float, sweep: float, width: int) -> pygame.Rect:
+    """A thick arc (screen angles, radians, y down) as a polyline: pygame's own leaves gaps. Returns
+    the rect it drew in."""
     n = max(2, int(abs(sweep) * r / 6))
     pts = [(centre[0] + r * math.cos(a0 + sweep * i / n), centre[1] + r * math.sin(a0 + sweep * i / n))
            for i in range(n + 1)]  # fmt: skip
-    pygame.draw.lines(surf, colour, False, pts, width)
-    for q in (pts[0], pts[-1]):
-        pygame.draw.circle(surf, colour, q, width / 2)
+    drawn = pygame.draw.lines(surf, colour, False, pts, width)
+    return drawn.unionall([pygame.draw.circle(surf, colour, q, width / 2) for q in (pts[0], pts[-1])])
 
 
 # -- count, strip, dial, meter ----------------------------------------------------------------------
 
 
-def _readout(p, surf, f: ScreenFrame, right: pygame.Rect, seen: bool) -> int:
-    """Reps and the rep strip, the dial and the depth meter; returns the y below them."""
+def _count_rects(p, f: ScreenFrame, right: pygame.Rect):
+    """The count's text, its label and the rep strip's rect (the strip starts where the count ends)."""
     s = f.state
     reps = p.text(f"{s.reps} / {s.target_reps}", p.tx(150), p.fg)
-    surf.blit(reps, (right.left, right.top - p.px(8)))
     label = p.text("reps", p.tx(48), p.muted)
-    surf.blit(label, (right.left + p.px(4), right.top + reps.get_height() - p.px(8)))
     row_h = reps.get_height() + label.get_height()
     strip_x = right.left + max(reps.get_width(), label.get_width()) + p.px(40)
-    strip = pygame.Rect(strip_x, right.top, right.right - strip_x, row_h)
+    return reps, label, pygame.Rect(strip_x, right.top, right.right - strip_x, row_h)
+
+
+def _count(p, surf, f: ScreenFrame, layout: dict) -> None:
+    """Reps and the rep strip: a sprite, redrawn when a rep counts."""
+    right, s, target = layout["right"], f.state, f.content.target_angle_deg
+
+    def draw() -> None:
+        reps, label, strip = _count_rects(p, f, right)
+        p.note(surf.blit(reps, (right.left, right.top - p.px(8))))
+        p.note(surf.blit(label, (right.left + p.px(4), right.top + reps.get_height() - p.px(8))))
+        draw_rep_strip(p, surf, strip, f.rep_details, s.target_reps, target)
+
+    key = (p.layer_key, "count", s.reps, s.target_reps, target, reps_key(f.rep_details, STRIP_SLOTS))
+    p.sprite(surf, key, draw)
+
+
+def _readout_static(p, surf, f: ScreenFrame, right: pygame.Rect) -> dict:
+    """The dial's face and the meter's frame; returns their layout and the y below them (cue_top)."""
     target = f.content.target_angle_deg
-    draw_rep_strip(p, surf, strip, f.rep_details, s.target_reps, target)
+    strip = _count_rects(p, f, right)[2]
     top = strip.bottom + p.px(30)
     r = min(int((right.bottom - top) * 0.47), int(right.width * 0.5), p.px(300))
     pivot = (right.left + p.px(40), top + r)
-    angle = f.live_angle_deg if seen else None
-    dial(p, surf, pivot, r, angle, target)
+    dial_face(p, surf, pivot, r, target)
     # from the dial's top (standing) to below its mark (the target), level with the trunk's tip
     bottom = max(pivot[1], mark_y(pivot[1], r, target, target) + p.px(30))
     meter = pygame.Rect(pivot[0] + r + p.px(50), pivot[1] - r, p.px(64), bottom - pivot[1] + r + p.px(10))
+    meter_frame(p, surf, meter)
+    below_meter = meter.bottom + p.px(8) + p.font(p.tx(36)).get_height()  # its "depth" label
+    cue_top = max(pivot[1] + int(0.42 * r), below_meter) + p.px(24)
+    return dict(pivot=pivot, r=r, meter=meter, cue_top=cue_top)
+
+
+def _readout_live(p, surf, f: ScreenFrame, layout: dict, seen: bool) -> None:
+    """The dial's trunk, the meter's fill, the angle in numbers."""
+    right, pivot, r, meter = layout["right"], layout["pivot"], layout["r"], layout["meter"]
+    target = f.content.target_angle_deg
+    angle = f.live_angle_deg if seen else None
+    dial(p, surf, pivot, r, angle, target)
     depth_meter(p, surf, meter, pivot, r, f.live_depth if seen else 0.0, target)
     # the angle in numbers, beside the meter (under the dial when there is no room there)
     label = p.text("--" if angle is None else f"{angle:.0f}\u00b0", p.tx(110))
@@ -221,10 +292,8 @@ def _readout(p, surf, f: ScreenFrame, right: pygame.Rect, seen: bool) -> int:
         y = pivot[1] - r + p.px(10)
     else:
         x, y = pivot[0] + int(0.25 * r), pivot[1] + int(0.42 * r) - label.get_height() - caption.get_height()
-    surf.blit(label, (x, y))
-    surf.blit(caption, (x + p.px(4), y + label.get_height()))
-    below_meter = meter.bottom + p.px(8) + p.font(p.tx(36)).get_height()  # its "depth" label
-    return max(pivot[1] + int(0.42 * r), below_meter) + p.px(24)
+    p.note(surf.blit(label, (x, y)))
+    p.note(surf.blit(caption, (x + p.px(4), y + label.get_height())))
 
 
 def sweep_deg(target_deg: float) -> float:
@@ -238,58 +307,77 @@ def mark_y(pivot_y: float, r: float, angle_deg: float, target_deg: float) -> flo
     return pivot_y - r * math.cos(math.radians(tilt))
 
 
-def dial(p, surf, pivot, r: int, angle: float | None, target: float) -> None:
-    """The hip angle as the hinge looks from the side: a thigh hanging from the hip, a trunk above it
-    tipping forward (right) as the hips hinge - upright at standing, on the mark at the target."""
-    px, py = pivot
+def _at(pivot, tilt_deg: float, rr: float) -> tuple[float, float]:
+    """A point `rr` from the pivot, tilted `tilt_deg` from upright (forward = right)."""
+    a = math.radians(tilt_deg)
+    return (pivot[0] + rr * math.sin(a), pivot[1] - rr * math.cos(a))
 
-    def at(tilt_deg: float, rr: float) -> tuple[float, float]:  # tilt from upright, forward = right
-        a = math.radians(tilt_deg)
-        return (px + rr * math.sin(a), py - rr * math.cos(a))
 
+def _thigh(pivot, r: int) -> tuple[float, float]:
+    return (pivot[0] + 0.06 * r, pivot[1] + 0.42 * r)
+
+
+def dial_face(p, surf, pivot, r: int, target: float) -> None:
+    """The dial without its trunk: the sweep, the deep-enough sector, the target's mark, the thigh."""
     most = sweep_deg(target)
-    sweep = [at(most * i / 40, r) for i in range(41)]
+    sweep = [_at(pivot, most * i / 40, r) for i in range(41)]
     pygame.draw.polygon(surf, p.panel, [pivot, *sweep])
     tilt_t = 180.0 - target
-    deep = [at(tilt_t + (most - tilt_t) * i / 20, r) for i in range(21)]
+    deep = [_at(pivot, tilt_t + (most - tilt_t) * i / 20, r) for i in range(21)]
     pygame.draw.polygon(surf, _mix(p.panel, p.good, 0.25), [pivot, *deep])  # deep enough
     pygame.draw.lines(surf, p.muted, False, sweep, max(2, p.px(4)))
     thick = max(4, p.px(16))
     # the target: one mark, as on the depth meter beside it
-    pygame.draw.line(surf, p.good, at(tilt_t, r * 0.62), at(tilt_t, r * 1.14), max(3, p.px(10)))
-    thigh = (px + 0.06 * r, py + 0.42 * r)
+    pygame.draw.line(
+        surf, p.good, _at(pivot, tilt_t, r * 0.62), _at(pivot, tilt_t, r * 1.14), max(3, p.px(10))
+    )
+    thigh = _thigh(pivot, r)
     pygame.draw.line(surf, p.muted, pivot, thigh, thick)
     pygame.draw.circle(surf, p.muted, thigh, thick / 2)
+
+
+def dial(p, surf, pivot, r: int, angle: float | None, target: float) -> None:
+    """The hip angle as the hinge looks from the side (over `dial_face`): a trunk above the thigh
+    tipping forward (right) as the hips hinge - upright at standing, on the mark at the target."""
+    px, py = pivot
+    most = sweep_deg(target)
+    thick = max(4, p.px(16))
+    thigh = _thigh(pivot, r)
     if angle is not None:
         tilt = min(max(180.0 - angle, 0.0), most)
-        tip = at(tilt, r * 0.78)
-        pygame.draw.line(surf, p.accent, pivot, tip, thick)
+        tip = _at(pivot, tilt, r * 0.78)
+        p.note(pygame.draw.line(surf, p.accent, pivot, tip, thick))
         # a head reaching the rim: where the rim is, level with the depth meter's fill
-        pygame.draw.circle(surf, p.accent, at(tilt, r * 0.89), r * 0.11)
+        p.note(pygame.draw.circle(surf, p.accent, _at(pivot, tilt, r * 0.89), r * 0.11))
         a_thigh = math.atan2(thigh[1] - py, thigh[0] - px)
         a_trunk = math.atan2(tip[1] - py, tip[0] - px)
-        arc(surf, p.accent, pivot, r * 0.26, a_thigh, front_sweep(a_thigh, a_trunk), max(3, p.px(8)))
-    pygame.draw.circle(surf, p.accent, pivot, max(4, p.px(14)))
+        p.note(arc(surf, p.accent, pivot, r * 0.26, a_thigh, front_sweep(a_thigh, a_trunk), max(3, p.px(8))))
+    p.note(pygame.draw.circle(surf, p.accent, pivot, max(4, p.px(14))))
+
+
+def meter_frame(p, surf, meter: pygame.Rect) -> None:
+    """The depth meter's empty frame and its label."""
+    pygame.draw.rect(surf, p.panel, meter, border_radius=p.px(12))
+    label = p.text("depth", p.tx(36), p.muted)
+    surf.blit(label, (meter.centerx - label.get_width() // 2, meter.bottom + p.px(8)))
 
 
 def depth_meter(p, surf, meter: pygame.Rect, pivot, r: int, depth: float, target: float) -> None:
-    """Fills down as the member hinges, level with the dial's trunk tip: empty standing (the dial's
-    top), at the mark - the dial's mark, the same height - at the target depth."""
-    pygame.draw.rect(surf, p.panel, meter, border_radius=p.px(12))
+    """Fills down as the member hinges (over `meter_frame`), level with the dial's trunk tip: empty
+    standing (the dial's top), at the mark - the dial's mark, the same height - at the target depth."""
     tilt_t = 180.0 - target
     level = pivot[1] - r * math.cos(math.radians(min(max(depth, 0.0), 1.0) * tilt_t))
     fill = int(level - meter.top)
     if depth > 0 and fill > 0:
         colour = p.good if depth >= 1.0 else p.accent
-        pygame.draw.rect(surf, colour, (meter.left, meter.top, meter.width, fill), border_radius=p.px(12))
+        rect = (meter.left, meter.top, meter.width, fill)
+        p.note(pygame.draw.rect(surf, colour, rect, border_radius=p.px(12)))
     y_t = mark_y(pivot[1], r, target, target)
     w = max(3, p.px(10))
-    pygame.draw.line(surf, p.good, (meter.left - p.px(14), y_t), (meter.right + p.px(14), y_t), w)
+    p.note(pygame.draw.line(surf, p.good, (meter.left - p.px(14), y_t), (meter.right + p.px(14), y_t), w))
     # a guide along that level from the dial's mark to the meter's: one target
     x_dial = pivot[0] + r * math.sin(math.radians(tilt_t))
-    pygame.draw.line(surf, p.good, (x_dial, y_t), (meter.left - p.px(14), y_t), max(2, w // 3))
-    label = p.text("depth", p.tx(36), p.muted)
-    surf.blit(label, (meter.centerx - label.get_width() // 2, meter.bottom + p.px(8)))
+    p.note(pygame.draw.line(surf, p.good, (x_dial, y_t), (meter.left - p.px(14), y_t), max(2, w // 3)))
 
 
 def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int, target_deg: float) -> None:
@@ -314,21 +402,21 @@ def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int,
 
     # the target depth across the strip, behind the bars (every counted rep reached it)
     y_t = base - bar_h(target_deg)
-    pygame.draw.line(surf, p.good, (rect.left, y_t), (rect.right, y_t), max(2, p.px(5)))
+    p.note(pygame.draw.line(surf, p.good, (rect.left, y_t), (rect.right, y_t), max(2, p.px(5))))
     letter_px = max(p.min_text_px, min(p.tx(56), int(bar_w * 1.1)))
     letters = []
     for i in range(n):
         x = rect.left + i * (bar_w + gap)
         if i >= len(reps):
             slot = pygame.Rect(x, base - max(3, p.px(10)), bar_w, max(3, p.px(10)))
-            pygame.draw.rect(surf, p.panel, slot, border_radius=p.px(4))
+            p.note(pygame.draw.rect(surf, p.panel, slot, border_radius=p.px(4)))
             continue
         rep = reps[i]
         faults = [code for code in FAULT_ORDER if code in tuple(rep.faults)]
         colour = FAULT_MARKS[faults[0]][1] if faults else p.good
         h = bar_h(rep.depth_deg)
         bar = pygame.Rect(x, base - h, bar_w, h)
-        pygame.draw.rect(surf, colour, bar, border_radius=p.px(6))
+        p.note(pygame.draw.rect(surf, colour, bar, border_radius=p.px(6)))
         if faults:
             img = p.text(FAULT_MARKS[faults[0]][0], letter_px, (14, 14, 14))
             if img.get_height() + p.px(8) <= h:  # on the bar, at its foot (clear of the target line)
@@ -338,7 +426,7 @@ def draw_rep_strip(p, surf, rect: pygame.Rect, reps: Sequence, target_reps: int,
                 spot = (bar.centerx - img.get_width() // 2, bar.top - img.get_height())
             letters.append((img, spot))
     for img, spot in letters:
-        surf.blit(img, spot)
+        p.note(surf.blit(img, spot))
 
 
 def _mix(a, b, share: float) -> tuple[int, int, int]:
@@ -357,18 +445,22 @@ def _cue(p, surf, f: ScreenFrame, room: pygame.Rect, seen: bool) -> None:
     elif key == "rep":
         colour = p.good
     cue = f.content.cues[key]
-    size = p.tx(62)
-    while size > p.min_text_px and len(p.wrap(cue, size, room.width)) * size * 1.1 > room.height:
-        size -= 1
-    p.para(
-        surf,
-        cue,
-        size,
-        pygame.Rect(room.left, room.top, room.width, 0),
-        colour,
-        key=f"cues.{key}",
-        bottom=room.bottom + 1,
-    )
+
+    def draw() -> None:
+        size = p.tx(62)
+        while size > p.min_text_px and len(p.wrap(cue, size, room.width)) * size * 1.1 > room.height:
+            size -= 1
+        p.para(
+            surf,
+            cue,
+            size,
+            pygame.Rect(room.left, room.top, room.width, 0),
+            colour,
+            key=f"cues.{key}",
+            bottom=room.bottom + 1,
+        )
+
+    p.sprite(surf, (p.layer_key, "cue", key, cue, colour, tuple(room)), draw)
 
 
 def cue_for(f: ScreenFrame, seen: bool) -> str:
