@@ -29,7 +29,7 @@ def draw_static(p, surf, f: ScreenFrame) -> pygame.Rect | None:
 def draw_live(p, surf, f: ScreenFrame, fig: pygame.Rect | None) -> None:
     """The demonstration rep: the card's one moving part."""
     if fig is not None:
-        draw_figure(surf, fig, rep_depth(f.t), accent=p.accent, kettlebell=True)
+        p.note(draw_figure(surf, fig, rep_depth(f.t), accent=p.accent, kettlebell=True))
 
 
 def draw_attract(p, surf, f: ScreenFrame) -> None:

@@ -65,8 +65,9 @@ def draw_figure(
     accent=(255, 140, 0),
     facing: int = 1,
     kettlebell: bool = False,
-) -> None:
-    """Draw the figure hinged to `depth` (0 standing .. 1 full hinge), feet on the bottom of `rect`."""
+) -> pygame.Rect:
+    """Draw the figure hinged to `depth` (0 standing .. 1 full hinge), feet on the bottom of `rect`.
+    Returns a rect holding all it drew (its joints' box and a margin wider than any part's reach)."""
     h = rect.height * 0.93
     f = 1 if facing >= 0 else -1
     j = joints(
@@ -127,6 +128,11 @@ def draw_figure(
         _kettlebell(surf, j["hand"], h, accent)
     # the hip, where the kiosk measures the angle
     pygame.draw.aacircle(surf, accent, hip, max(3, 0.022 * h))
+    # every part lies within 0.16 h of a joint (the kettlebell's foot, below the hand; the visor)
+    xs, ys = [x for x, _y in j.values()], [y for _x, y in j.values()]
+    margin = 0.2 * h + 3
+    x0, y0 = math.floor(min(xs) - margin), math.floor(min(ys) - margin)
+    return pygame.Rect(x0, y0, math.ceil(max(xs) + margin) - x0, math.ceil(max(ys) + margin) - y0)
 
 
 def _head(surf, centre, r: float, f: int, accent) -> None:

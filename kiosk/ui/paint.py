@@ -51,7 +51,12 @@ class Painter:
         self.text_log: list[tuple[str, int]] | None = None
         self.caching = False  # this frame reuses cached layers and sprites (Renderer.render sets it)
         self._sprites = SurfaceCache(SPRITE_CACHE_BYTES)
-        self._rects: list[pygame.Rect] | None = None  # while a sprite is drawn: what it drew
+        self._rects: list[pygame.Rect] | None = None  # what this frame's live parts (or a sprite) drew
+        # sprites (and the LED bar) by key -> where: this frame's, and the last frame's still on the
+        # surface, not yet put back to the layer (a sprite drawn again in the same place stays)
+        self._tagged: dict[tuple, pygame.Rect] | None = None
+        self._pending: dict[tuple, tuple[pygame.Rect, bool]] = {}  # (where, untouched since)
+        self.layer: pygame.Surface | None = None  # this frame's static layer (None: not caching)
         self._scratch: dict[str, pygame.Surface] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -176,16 +181,25 @@ class Painter:
 
     def sprite(self, surf: pygame.Surface, key: tuple, draw: Callable[[], object]) -> None:
         """`draw()` (which draws onto `surf` and `note`s what it drew) once for `key`, then the pixels it
-        left, blitted. The key must hold everything the drawing reads, and what lies under it must be
-        the same static layer each time (Renderer puts the layer's key in it): the sprite is opaque."""
+        left, blitted - or, when the last frame put the same sprite in the same place, nothing. The key
+        must hold everything the drawing reads, and what lies under it must be the same static layer
+        each time (Renderer puts the layer's key in it): the sprite is opaque. Live parts that are not
+        sprites come after `settle()`."""
         if not self.caching:
             draw()
             return
         hit = self._sprites.get(key)
         if hit is not None:
             img, at = hit
-            self.note(surf.blit(img, at))
+            box = img.get_rect(topleft=at)
+            if self._pending.get(key) == (box, True):
+                del self._pending[key]  # still there as the last frame drew it
+            else:
+                self.settle(surf, box)
+                surf.blit(img, at)
+            self.tag(key, box)
             return
+        self.settle(surf)  # what is drawn is kept: nothing of the last frame may lie under it
         outer, self._rects = self._rects, []
         try:
             draw()
@@ -197,7 +211,26 @@ class Painter:
             box = drawn[0].unionall(drawn[1:]).clip(surf.get_rect())
             if box.width and box.height:
                 self._sprites.put(key, (surf.subsurface(box).copy(), box.topleft), _bytes_of(box, surf))
-                self.note(box)
+                self.tag(key, box)
+
+    def tag(self, key: tuple, rect: pygame.Rect) -> None:
+        """`rect` was drawn as `key`: drawn again the same next frame, it need not be put back first."""
+        if self._tagged is not None:
+            self._tagged[key] = rect
+        else:
+            self.note(rect)
+
+    def claim(self, key: tuple) -> None:
+        """This frame redraws `key` over exactly the same pixels as the last one: leave them."""
+        self._pending.pop(key, None)
+
+    def settle(self, surf: pygame.Surface, box: pygame.Rect | None = None) -> None:
+        """Put back from the layer what the last frame's sprites left and this one has not drawn again
+        (those meeting `box`; all of them when None)."""
+        for key, (r, _untouched) in list(self._pending.items()):
+            if box is None or r.colliderect(box):
+                surf.blit(self.layer, r, r)
+                del self._pending[key]
 
     def scratch(self, name: str, size: tuple[int, int]) -> pygame.Surface:
         """A reusable `size` surface (a subsurface of one kept per `name`, grown as needed): per-frame

@@ -75,13 +75,18 @@ class Renderer(Painter):
         self._layers = SurfaceCache(LAYER_CACHE_BYTES)
         self._layer_content: Content | None = None
         self.layer_key: tuple = ()  # this frame's static layer (sprites drawn over it say so)
+        self.layer: pygame.Surface | None = None
+        # the last frame drawn whole: (surface, layer, the live parts' rects, sample pixels)
+        self._last: tuple | None = None
 
     def render(self, surf: pygame.Surface, f: ScreenFrame) -> None:
         from kiosk.ui.staff import draw_overlay
+        from kiosk.ui.train import draw_live as train_live
 
         self.begin(surf, f.content)
         static, live, key = self._screen(f)
         self.caching = self.cache and self._overflow is None and self.text_log is None
+        last, self._last = self._last, None  # kept only when this frame is drawn to its end
         if self.caching:
             if f.content is not self._layer_content:  # a content edit (or other content): all redrawn
                 self._layer_content = f.content
@@ -95,16 +100,62 @@ class Renderer(Painter):
                 self._layers.put(self.layer_key, (layer, layout), _bytes(layer))
             else:
                 layer, layout = hit
-            surf.blit(layer, (0, 0))
+            self.layer = layer
+            self._restore(surf, layer, layout, last)
         else:
-            self.layer_key = ()
+            self.layer_key, self.layer = (), None
             layout = self._static(surf, f, static)
-        if live is not None:
-            live(self, surf, f, layout)
-        if f.bar_levels:
-            self._bar(surf, f.bar_levels)
-        if f.state.overlay:
-            draw_overlay(self, surf, f.staff_lines)
+        self._rects, self._tagged = [], {}  # what the live parts draw: put back from the layer next frame
+        try:
+            bar = self._bar_rects(f.bar_levels) if f.bar_levels else None
+            if bar is not None:
+                self.claim(bar[0])  # the same segments, the same pixels: only their colours change
+            if live is not None and live is not train_live:  # (the Train screen's sprites come first)
+                self.settle(surf)
+            if live is not None:
+                live(self, surf, f, layout)
+            self.settle(surf)
+            if bar is not None:
+                self._bar(surf, f.bar_levels, bar)
+            if f.state.overlay:
+                draw_overlay(self, surf, f.staff_lines)
+            drawn, tagged = self._rects, self._tagged
+        finally:
+            self._rects, self._tagged, self._pending = None, None, {}
+        if self.caching:
+            self._last = (surf, layer, drawn, tagged, self._sentinels(layer, [*drawn, *tagged.values()]))
+
+    def _restore(self, surf, layer, layout, last) -> None:
+        """The layer onto `surf`: where the last frame's live parts were, when `surf` holds that frame
+        (the same surface and layer, its sample pixels as drawn), else all of it. A part the live
+        drawing covers whole (layout "opaque": the silhouette's view) is left to it, and so are the
+        sprites, until this frame says whether it draws them again (`sprite`, `settle`)."""
+        if (
+            last is None
+            or last[0] is not surf
+            or last[1] is not layer
+            or any(surf.get_at(xy) != colour for xy, colour in last[4])
+        ):
+            surf.blit(layer, (0, 0))
+            return
+        opaque = layout.get("opaque") if isinstance(layout, dict) else None
+        put_back = [r for r in last[2] if opaque is None or not opaque.contains(r)]
+        for r in put_back:
+            surf.blit(layer, r, r)
+        # a sprite something was drawn over (the staff overlay) is not there as it was: drawn again
+        self._pending = {k: (r, r.collidelist(put_back) < 0) for k, r in last[3].items()}
+
+    def _sentinels(self, layer, drawn: list[pygame.Rect]) -> list:
+        """A few pixels outside what the live parts drew, and their colours: a surface someone else
+        drew on (or a display opened again) fails them, and is then given the whole layer."""
+        w, h = layer.get_size()
+        out = []
+        for fx in (0.02, 0.3, 0.55, 0.8, 0.98):
+            for fy in (0.03, 0.5, 0.93):
+                xy = (int(fx * (w - 1)), int(fy * (h - 1)))
+                if not any(r.collidepoint(xy) for r in drawn):
+                    out.append((xy, layer.get_at(xy)))
+        return out
 
     def _static(self, surf, f: ScreenFrame, static):
         surf.fill(self.bg)
@@ -169,20 +220,24 @@ class Renderer(Painter):
                 img = self.text(label, self.tx(36), (10, 10, 10))
             surf.blit(img, (r.centerx - img.get_width() // 2, r.centery - img.get_height() // 2))
 
-    def _bar(self, surf, levels: tuple[float, ...]) -> None:
-        """The LED bar as the simulator shows it: segments along the right edge, bottom first."""
+    def _bar_rects(self, levels: tuple[float, ...]) -> tuple[tuple, list[pygame.Rect]]:
+        """The LED bar's segments, bottom first, and the key of the column they fill."""
         n = len(levels)
         seg_h = (self.h - self.px(260)) // n
         x = self.w - self.px(44)
-        for i, lv in enumerate(levels):
-            y = self.h - self.px(150) - (i + 1) * seg_h
-            r = pygame.Rect(x, y + 3, self.px(28), seg_h - 6)
+        rects = [
+            pygame.Rect(x, self.h - self.px(150) - (i + 1) * seg_h + 3, self.px(28), seg_h - 6)
+            for i in range(n)
+        ]
+        return ("bar", tuple(rects[0].unionall(rects[1:]))), rects
+
+    def _bar(self, surf, levels: tuple[float, ...], bar) -> None:
+        """The LED bar as the simulator shows it: segments along the right edge, bottom first."""
+        key, rects = bar
+        for r, lv in zip(rects, levels, strict=True):
             c = tuple(int(30 + (cc - 30) * lv) for cc in (255, 120, 0))
-            self.sprite(
-                surf,
-                (self.layer_key, "bar", n, i, c),
-                lambda r=r, c=c: self.note(pygame.draw.rect(surf, c, r, border_radius=self.px(6))),
-            )
+            pygame.draw.rect(surf, c, r, border_radius=self.px(6))
+        self.tag(key, pygame.Rect(key[1]))
 
     # -- screens -------------------------------------------------------------------------------------
     def _learn_pose(self, f: ScreenFrame) -> tuple[float, bool]:
@@ -202,7 +257,7 @@ class Renderer(Painter):
         return body, fig, text
 
     def _learn_live(self, surf, f: ScreenFrame, _layout) -> None:
-        draw_figure(surf, self._learn_rects()[1], self._learn_pose(f)[0], accent=self.accent)
+        self.note(draw_figure(surf, self._learn_rects()[1], self._learn_pose(f)[0], accent=self.accent))
 
     def _learn(self, surf, f: ScreenFrame) -> None:
         c, s = f.content, f.state

@@ -85,7 +85,7 @@ def draw_overlay(p, surf, staff_lines: tuple[str, ...]) -> None:
     lines = ("STAFF", *staff_lines) if staff_lines else ("STAFF", "no status yet")
     step = p.tx(44) * 11 // 10
     box = pygame.Rect(p.px(60), p.px(30), p.w - p.px(150), step * len(lines) + p.px(40))
-    pygame.draw.rect(surf, (0, 0, 0), box, border_radius=p.px(16))
+    p.note(pygame.draw.rect(surf, (0, 0, 0), box, border_radius=p.px(16)))  # all of it is in the box
     pygame.draw.rect(surf, p.accent, box, max(2, p.px(4)), border_radius=p.px(16))
     room = box.width - p.px(48)
     for i, line in enumerate(lines):

@@ -61,6 +61,8 @@ def draw_static(p, surf, f: ScreenFrame) -> dict:
     view = camera_panel(p, surf, f, left, seen)
     layout = _readout_static(p, surf, f, right)
     layout.update(view=view, seen=seen, right=right)
+    if view is not None and view.width >= 8 and view.height >= 8:
+        layout["opaque"] = view  # draw_person covers it whole every frame
     cue_top = layout["cue_top"]
     layout["cue_room"] = pygame.Rect(right.left, cue_top, right.width, right.bottom - cue_top)
     return layout
@@ -73,6 +75,7 @@ def draw_live(p, surf, f: ScreenFrame, layout: dict) -> None:
     seen = layout["seen"]
     _count(p, surf, f, layout)
     _cue(p, surf, f, layout["cue_room"], seen)
+    p.settle(surf)
     if layout["view"] is not None:
         draw_person(p, surf, f, layout["view"], seen)
     _readout_live(p, surf, f, layout, seen)
@@ -188,9 +191,13 @@ def draw_person(p, surf, f: ScreenFrame, view: pygame.Rect, seen: bool) -> None:
     # where the crop's mask-pixel origin lands on screen (the crop was widened to whole mask pixels)
     ox = view.left - ((cx + cw) - mx1 * s) * k if flip else view.left - (cx - mx0 * s) * k
     oy = view.top - (cy - my0 * s) * k
+    at = (round(ox), round(oy))
+    if p.layer is not None and not img.get_rect(topleft=at).contains(view):
+        surf.blit(p.layer, view, view)  # (a rounding short of the view: the panel there, as drawn)
     clip = surf.get_clip()
     surf.set_clip(view.clip(clip) if clip else view)
-    p.note(surf.blit(img, (round(ox), round(oy))))
+    surf.blit(img, at)
+    p.note(view)  # the lines too are drawn inside it
 
     def to_screen(xy: tuple[float, float]) -> tuple[float, float]:
         x = (cx + cw - xy[0]) if flip else (xy[0] - cx)
