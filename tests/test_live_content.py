@@ -206,3 +206,112 @@ def test_an_empty_content_file_is_refused_and_the_last_good_kept(tmp_path, raw, 
     assert "is empty" in capsys.readouterr().out
     (d / "content.toml").write_text("# built-in content\n")  # what the message offers is accepted
     assert main(["content", "check", str(d)]) == 0
+
+
+# 200 characters: within the field's cap, but 7 lines where 6 fit at 800x480 - only the fit check sees it
+LONG_STEP = (
+    "Once you feel the stretch in your hamstrings, slightly bend the knees while keeping the torso down,"
+    " then hold that position, breathe out slowly, and squeeze your glutes hard before you stand up again."
+)
+
+
+def too_long(phone: str, uri: str) -> str:
+    return good_edit(phone, uri).replace(
+        "Continue the bow until you feel a stretch in your hamstrings.", LONG_STEP
+    )
+
+
+def test_a_real_time_start_draws_the_last_good_content_first_then_reports_the_fit_check(
+    tmp_path, monkeypatch, made_apps
+):
+    """`kiosk run` puts the fit check (every screen laid out) after the first frame: that frame shows the
+    last good copy, and an edit whose text does not fit is reported as a start with the check first
+    reports it, a moment later. The camera starts after the first frame too."""
+    import pygame
+
+    from kiosk.cli import main
+    from kiosk.ui.fit import ScreenFit
+
+    state, d = tmp_path / "state", tmp_path / "content"
+    d.mkdir()
+    keep = state / "last-good-content"
+    (d / "content.toml").write_text(good_edit("604-555-0100", "tel:+16045550100"))
+    assert LiveContent(d, last_good_dir=keep).valid  # an earlier run kept it
+    (d / "content.toml").write_text(too_long("604-555-0199", "tel:+16045550199"))
+    # what a start that checks everything first reports (the reference)
+    with _errors() as said_at_once:
+        assert not LiveContent(d, last_good_dir=keep, screen=ScreenFit()).valid
+    assert len(said_at_once) == 2 and "needs 7 lines where 6 fit" in said_at_once[0]
+
+    events = []
+    real_flip = pygame.display.flip
+
+    def flip():
+        real_flip()
+        app = made_apps[0]
+        events.append(("frame", app.content.phone, app.feed.camera.state, app.state.notice))
+
+    monkeypatch.setattr(pygame.display, "flip", flip)
+    monkeypatch.setenv("STATE_DIRECTORY", str(state))
+    with _errors(events):
+        args = ["run", "--window", "800x480", "--seconds", "0.4", "--content", str(d), "--db", "off"]
+        assert main(args) == 0
+    # the first frame: the last good copy (the edit is not yet known to fit), the camera still starting
+    assert events[0] == ("frame", "604-555-0100", "starting", "")
+    # then the check's report, exactly as a start that checked first says it
+    said = [e[1] for e in events if e[0] == "error"]
+    assert said == said_at_once
+    first_error = next(i for i, e in enumerate(events) if e[0] == "error")
+    assert first_error > 0
+    # and every frame after it: still the last good copy, the rejection in the notice, the camera live
+    after = [e for e in events[first_error:] if e[0] == "frame"]
+    assert after and all(e[1] == "604-555-0100" and e[2] == "live" for e in after)
+    assert after[-1][3].startswith("content edit rejected (1 problem), still showing the last good version")
+    assert (keep / "content.toml").read_text() == good_edit("604-555-0100", "tel:+16045550100")
+
+
+def test_an_edit_that_fits_goes_live_after_the_first_frame_and_becomes_the_last_good_copy(tmp_path):
+    from kiosk.ui.fit import ScreenFit
+
+    d, keep = tmp_path / "content", tmp_path / "state" / "last-good-content"
+    d.mkdir()
+    (d / "content.toml").write_text(good_edit("604-555-0100", "tel:+16045550100"))
+    LiveContent(d, last_good_dir=keep)
+    (d / "content.toml").write_text(good_edit("604-555-0199", "tel:+16045550199"))  # edited while off
+    lc = LiveContent(d, last_good_dir=keep, screen=ScreenFit(), defer_fit=True)
+    assert lc.fit_pending and lc.current.phone == "604-555-0100"  # the last good copy, until checked
+    assert lc.finish_first_load() is True and lc.current.phone == "604-555-0199" and lc.valid
+    assert "604-555-0199" in (keep / "content.toml").read_text()
+    assert lc.finish_first_load() is None  # once
+    # the same version as the last good copy is shown at once; so is the built-in content
+    again = LiveContent(d, last_good_dir=keep, screen=ScreenFit(), defer_fit=True)
+    assert again.fit_pending and again.current.phone == "604-555-0199"
+    builtin = LiveContent(None, screen=ScreenFit(), defer_fit=True)
+    assert builtin.fit_pending and builtin.current.phone == "778-985-7700"
+    # no last good copy: the built-in content until the edit is checked
+    fresh = LiveContent(d, last_good_dir=tmp_path / "none", screen=ScreenFit(), defer_fit=True)
+    assert fresh.current.phone == "778-985-7700" and fresh.finish_first_load() is True
+    assert fresh.current.phone == "604-555-0199"
+
+
+class _errors:
+    """ERROR log lines, into a list (or `events` as ("error", line)), while in the `with`."""
+
+    def __init__(self, events: list | None = None):
+        self.events = events
+
+    def __enter__(self):
+        out = self.events if self.events is not None else []
+        wrap = self.events is not None
+
+        class H(logging.Handler):
+            def emit(self, record):
+                if record.levelno >= logging.ERROR:
+                    out.append(("error", record.getMessage()) if wrap else record.getMessage())
+
+        self.h = H()
+        logging.getLogger().addHandler(self.h)
+        return out
+
+    def __exit__(self, *exc):
+        logging.getLogger().removeHandler(self.h)

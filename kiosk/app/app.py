@@ -48,7 +48,10 @@ class App:
         metrics=None,
         timing: LoopTiming | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        first_frame_first: bool = False,
     ) -> None:
+        """`first_frame_first`: the content's fit check (every screen laid out) waits until the first
+        frame is on the screen (`first_frame_shown`), as do the jobs put in `after_first_frame`."""
         from kiosk.app import wiring
         from kiosk.ui.fit import ScreenFit
 
@@ -64,6 +67,7 @@ class App:
             last_good_dir=Path(last_good_dir) if last_good_dir else None,
             settle_s=timing.settle_s,
             screen=ScreenFit(),
+            defer_fit=first_frame_first,
         )
         self.kiosk = Kiosk(
             live_content, idle_s=idle_s, button_timing=button_timing, rep_flash_s=timing.rep_flash_s
@@ -81,6 +85,8 @@ class App:
         self.kiosk.observers.append(self.sessions.changed)
         self.heap = HeapTrim(timing.heap_trim_s, libc_malloc_trim())
         self.metrics = MetricsReport(metrics, timing=timing, monotonic=monotonic)
+        # start-up work the first frame need not wait for (wiring: the camera's start), in order
+        self.after_first_frame: list[Callable[[], None]] = []
         self.frames = 0
         self.draw_ms = 0.0  # the last frame's drawing (the loop's split: feed has capture and vision)
         self.fps_measured = 0.0
@@ -104,6 +110,24 @@ class App:
         from kiosk.app.loop import Loop
 
         return Loop(self, seconds=seconds, script=script or []).run()
+
+    def first_frame_shown(self) -> None:
+        """Once the first frame is on the screen (or drawn off-screen, with no display): the start-up
+        work it did not wait for - `after_first_frame`, then the content's fit check if it was put off
+        (a content that fails is reported as it would have been at start, and the notice says so)."""
+        jobs, self.after_first_frame = self.after_first_frame, []
+        for job in jobs:
+            job()
+        live = self.kiosk.live_content
+        shown = live.current.version
+        ok = live.finish_first_load()
+        if ok is None:
+            return
+        if live.current.version != shown:  # the checked content, or the fallback, replaces the first
+            self.kiosk.follow_content()
+            self.feed.set_target_angle(self.content.target_angle_deg)
+        if not ok:
+            self.kiosk.content_changed(False)
 
     def reload_content(self) -> bool:
         """Check and apply the content now (the loop does this when an edit has settled, or on SIGHUP)."""

@@ -101,6 +101,13 @@ class Display:
             self.path = self.describe()
             log.info("display: %s (%d bytes a frame)", self.path, self.upload_bytes)
 
+    def set_caption(self, caption: str) -> None:
+        """The window's title (the gym's name: the content may change after the first frame)."""
+        if caption != self.caption:
+            self.caption = caption
+            if self.up and not self.headless:
+                pygame.display.set_caption(caption)
+
     def events(self) -> list:
         return pygame.event.get() if self.up and not self.headless else []
 

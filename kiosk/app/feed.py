@@ -28,6 +28,26 @@ class Reading:
     notice: str | None = None  # a new kind of bad frame, said once
 
 
+class StartingCamera:
+    """Stands for the member's camera until it is opened (wiring opens it once the first frame is on
+    the screen): no frames yet, nothing wrong. Main thread."""
+
+    state = "starting"
+    last_error = ""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def read(self, t: float) -> None:
+        return None
+
+    def lock_exposure(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 class Feed:
     def __init__(
         self,

@@ -143,11 +143,15 @@ class Kiosk:
                 f" last good version: {first}"
             )
             return
+        self.follow_content()
+        self.state = replace(self.state, notice=f"content version {self.content.version} live")
+
+    def follow_content(self) -> None:
+        """The state follows the content on screen (its steps, the set's size); the set keeps its count."""
         new = self.content
         self.state = replace(
             self.state,
             n_steps=len(new.steps),
             step=min(self.state.step, len(new.steps) - 1),
             set_target=new.set_reps,
-            notice=f"content version {new.version} live",
         )

@@ -72,12 +72,13 @@ class Loop:
             fullscreen=app.fullscreen,
             headless=app.headless,
             retry_s=app.timing.display_retry_s,
-            caption=f"{app.content.gym_name} - hip hinge coach",
+            caption=self._caption(),
             logical=app.logical_size,
             vsync=app.vsync,
         )
         self.tick = pygame.time.Clock()
         self.ready = False  # systemd told the first frame is on the screen
+        self.started = False  # the start-up work the first frame did not wait for is done
         self.t0 = self.clock()
 
     def clock(self) -> float:
@@ -151,11 +152,19 @@ class Loop:
                         app.draw_ms, d.present_ms, d.upload_bytes,
                     )
                 )
-            self._pace()
         if app.notifier is not None:
-            if not self.ready:  # the first frame is on the screen
+            if not self.ready:  # the first frame is on the screen (said at once, not after the pacing)
                 self.ready = app.notifier.ready() or True
             app.notifier.watchdog(app.monotonic())  # fed only by a loop still drawing frames
+        if not self.started:
+            self.started = True
+            app.first_frame_shown()  # the camera's start, the content's fit check (when put off)
+            self.display.set_caption(self._caption())
+        if not app.headless:
+            self._pace()
+
+    def _caption(self) -> str:
+        return f"{self.app.content.gym_name} - hip hinge coach"
 
     def _pace(self) -> None:
         """Wait for the camera's next frame (a live capture thread), else for the frame period."""

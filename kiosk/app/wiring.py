@@ -7,10 +7,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kiosk.app.app import App
+from kiosk.app.feed import StartingCamera
 from kiosk.app.script import load_script
 from kiosk.config import Config, load_config
 from kiosk.core.buttons import ButtonTiming
@@ -48,11 +50,18 @@ class Devices:
     buttons: object | None = None  # GpioButtons, or None for the keyboard alone
     ledbar: object | None = None  # GpioLedBar, or None for the bar on screen
     notices: tuple[str, ...] = ()  # what could not be had, said loudly; the kiosk runs on
+    # camera_later: the camera (a StartingCamera until then) and its notice, made by this call
+    open_camera: Callable[[], tuple[Camera, str | None]] | None = None
 
 
-def open_devices(args, cfg: Config, stack: contextlib.ExitStack) -> Devices:
+def open_devices(
+    args, cfg: Config, stack: contextlib.ExitStack, *, camera_later: bool = False
+) -> Devices:
     """The devices the command line asks for, each closed by `stack`. A GPIO device that cannot be
-    opened is a notice (the keyboard and the on-screen bar stand in); so is a Pi without picamera2."""
+    opened is a notice (the keyboard and the on-screen bar stand in); so is a Pi without picamera2.
+    `camera_later`: the sim and Pi cameras are opened by `Devices.open_camera`, later (their
+    start - picamera2's import, the synthetic scene and its capture thread - competes with the
+    first frame for the interpreter); a clip or an unknown source is opened now, its errors said at once."""
     notices = []
     if on_raspberry_pi() and os.environ.get("GPIOZERO_PIN_FACTORY", "").lower() == "mock":
         notices.append(
@@ -75,26 +84,42 @@ def open_devices(args, cfg: Config, stack: contextlib.ExitStack) -> Devices:
             )
         except HardwareUnavailable as e:
             notices.append(f"{e} (the bar is drawn on screen instead)")
-    try:
-        # sim and clip frames come from a capture thread in a real-time run, as the Pi camera's do
-        camera = open_camera(args.camera, fps=cfg["camera.fps"], threaded=not args.headless)
-    except HardwareUnavailable as e:
-        if args.camera != "pi":
-            raise
-        # no picamera2 module (a Debian without the Raspberry Pi archive, `install.sh --no-camera`):
-        # like a missing camera, the kiosk runs on with the camera resting - not a restart loop
-        camera = RestingCamera(str(e))
-        notices.append(f"camera resting: {e}")
-    stack.callback(camera.close)
-    return Devices(camera, buttons, ledbar, tuple(notices))
+    def camera_now() -> tuple[Camera, str | None]:
+        notice = None
+        try:
+            # sim and clip frames come from a capture thread in a real-time run, as the Pi camera's do
+            camera = open_camera(args.camera, fps=cfg["camera.fps"], threaded=not args.headless)
+        except HardwareUnavailable as e:
+            if args.camera != "pi":
+                raise
+            # no picamera2 module (a Debian without the Raspberry Pi archive, `install.sh --no-camera`):
+            # like a missing camera, the kiosk runs on with the camera resting - not a restart loop
+            camera = RestingCamera(str(e))
+            notice = f"camera resting: {e}"
+        stack.callback(camera.close)
+        return camera, notice
+
+    if camera_later and args.camera in ("sim", "pi"):
+        return Devices(StartingCamera(args.camera), buttons, ledbar, tuple(notices), camera_now)
+    camera, notice = camera_now()
+    return Devices(camera, buttons, ledbar, tuple(notices) + ((notice,) if notice else ()))
+
+
+def start_camera(app: App, opener: Callable[[], tuple[Camera, str | None]]) -> None:
+    """The camera put off by `camera_later`, into the running app (after its first frame)."""
+    camera, notice = opener()
+    app.feed.camera = camera
+    if notice is not None:
+        log.error("%s", notice)
+        app.kiosk.say(notice)
 
 
 def open_replog(db: str | None):
     """The rep log, or None ('off', or it cannot be opened: said loudly, the kiosk runs on)."""
-    from kiosk.ops.replog import RepLog, RepLogError, default_path
-
     if db == "off":
         return None
+    from kiosk.ops.replog import RepLog, RepLogError, default_path
+
     try:
         r = RepLog(db or default_path())
     except RepLogError as e:
@@ -125,8 +150,11 @@ def run(args) -> int:
     cfg = load_config(args.config)
     state_dir = os.environ.get("STATE_DIRECTORY")  # systemd's StateDirectory= (/var/lib/crux-kiosk)
     run_dir = os.environ.get("RUNTIME_DIRECTORY")  # systemd's RuntimeDirectory= (/run/crux-kiosk)
+    # a real-time run draws its first frame first: the camera's start and the content's fit check
+    # come right after it (a headless run does everything first, as its simulated clock has no screen)
+    first_frame_first = not args.headless
     with contextlib.ExitStack() as stack:
-        dev = open_devices(args, cfg, stack)
+        dev = open_devices(args, cfg, stack, camera_later=first_frame_first)
         for n in dev.notices:
             log.error("%s", n)
         metrics = None
@@ -155,7 +183,10 @@ def run(args) -> int:
             button_timing=ButtonTiming(hold_s=cfg["buttons.hold_s"], long_hold_s=cfg["buttons.long_hold_s"]),
             replog=open_replog(args.db),
             metrics=metrics,
+            first_frame_first=first_frame_first,
         )
+        if dev.open_camera is not None:
+            app.after_first_frame.append(lambda: start_camera(app, dev.open_camera))
         if dev.notices:
             app.state = replace(app.state, notice=dev.notices[-1])
         return app.run(seconds=args.seconds, script=script)

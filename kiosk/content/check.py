@@ -407,12 +407,14 @@ class _Check:
 
 
 def check_content(
-    source: str | Path | None = None, *, screen: ScreenCheck | None = None
+    source: str | Path | None = None, *, screen: ScreenCheck | None = None, fit: bool = True
 ) -> tuple[Content | None, list[Problem]]:
     """Defaults, then the staff file over them; every problem, each with file, line and key.
 
     `screen` (e.g. `kiosk.ui.fit.ScreenFit()`) also decodes the images and checks that every text
-    fits the smallest screen; without it those two checks are skipped (a diff needs neither)."""
+    fits the smallest screen; without it those two checks are skipped (a diff needs neither).
+    `fit=False` skips the fit check alone (it lays out every screen: the slow part); a content so
+    checked is not yet known to fit - `LiveContent` shows none such before the full check."""
     problems: list[Problem] = []
     default = _read_toml(DEFAULT_PATH, problems)
     if default is None:
@@ -435,7 +437,7 @@ def check_content(
     if problems:
         return None, problems
     content = _build(chk.values, str(staff_path or DEFAULT_PATH))
-    if screen is not None:
+    if screen is not None and fit:
         for key, message in screen.fit_problems(content, SMALLEST_SCREEN):
             chk.bad(key, message)
         if problems:

@@ -99,6 +99,7 @@ class LiveContent:
         last_good_dir: Path | None = None,
         settle_s: float = SETTLE_S,
         screen: ScreenCheck | None = None,
+        defer_fit: bool = False,
     ) -> None:
         self.source = source
         self.screen = screen  # decodes images and checks the text fits (kiosk.ui.fit); None: neither
@@ -107,18 +108,53 @@ class LiveContent:
         self.problems: list[Problem] = []  # of the newest edit, when it was rejected
         self.rejected_at: float | None = None
         self.loaded_at = time.time()
+        # the first load's fit check (every screen laid out) still to do: `finish_first_load()`
+        self.fit_pending = False
         if content is None:
-            content = self._first_load()
+            if source is not None and not Path(source).exists():
+                raise ContentError(f"{source}: no such content directory or file - check --content")
+            content = self._before_fit() if defer_fit and screen is not None else None
+            self.fit_pending = content is not None
+            if content is None:
+                content = self._first_load()
         self.current = content
         _file, root = resolve(source)
         self.watcher = ContentWatcher(root if source is not None else None, settle_s=settle_s)
         self._write_showing()
 
+    def _before_fit(self) -> Content | None:
+        """What the screen may show until the first load's fit check is done (every check but that
+        one passed): the content itself when it is the built-in one or the very version of the last
+        good copy (it fitted when it was kept), else the last good copy, else the built-in content -
+        never a content not yet known to fit. None: the content fails a check, and the whole first
+        load is done now (it reports every problem and falls back)."""
+        new, _problems = check_content(self.source, screen=self.screen, fit=False)
+        if new is None:
+            return None
+        if self.source is None:
+            return new
+        kept = None
+        if self.last_good_dir is not None and (self.last_good_dir / FILE_NAME).exists():
+            kept, _problems = check_content(self.last_good_dir, screen=self.screen, fit=False)
+        if kept is not None:
+            return new if kept.version == new.version else kept
+        return check_content(None, screen=self.screen, fit=False)[0]
+
+    def finish_first_load(self) -> bool | None:
+        """The first load's fit check, put off by `defer_fit` (main thread, once the first frame is on
+        the screen): the whole first load, done now - a content that fails is reported as it would
+        have been at start and the last good copy or the built-in content shown. None: nothing was
+        put off; else whether the content is valid (`current` may have changed either way)."""
+        if not self.fit_pending:
+            return None
+        self.fit_pending = False
+        self.current = self._first_load()
+        self._write_showing()
+        return self.valid
+
     def _first_load(self) -> Content:
         """At start: the content; if the edit on disk is broken (a power cut mid-edit, a bad scp), the
         last good copy kept from the last run, else the built-in content - loudly, never a black screen."""
-        if self.source is not None and not Path(self.source).exists():
-            raise ContentError(f"{self.source}: no such content directory or file - check --content")
         new, problems = check_content(self.source, screen=self.screen)
         if new is not None:
             self._keep_last_good(new)
