@@ -97,9 +97,10 @@ class Renderer(Painter):
             if hit is None:
                 layer = pygame.Surface(surf.get_size(), 0, surf)
                 layout = self._static(layer, f, static)
-                self._layers.put(self.layer_key, (layer, layout), _bytes(layer))
+                samples = _samples(layer)
+                self._layers.put(self.layer_key, (layer, layout, samples), _bytes(layer))
             else:
-                layer, layout = hit
+                layer, layout, samples = hit
             self.layer = layer
             self._restore(surf, layer, layout, last)
         else:
@@ -123,7 +124,9 @@ class Renderer(Painter):
         finally:
             self._rects, self._tagged, self._pending = None, None, {}
         if self.caching:
-            self._last = (surf, layer, drawn, tagged, self._sentinels(layer, [*drawn, *tagged.values()]))
+            live_rects = [*drawn, *tagged.values()]  # the samples they leave alone
+            kept = [(xy, c) for xy, c in samples if pygame.Rect(xy, (1, 1)).collidelist(live_rects) < 0]
+            self._last = (surf, layer, drawn, tagged, kept)
 
     def _restore(self, surf, layer, layout, last) -> None:
         """The layer onto `surf`: where the last frame's live parts were, when `surf` holds that frame
@@ -144,18 +147,6 @@ class Renderer(Painter):
             surf.blit(layer, r, r)
         # a sprite something was drawn over (the staff overlay) is not there as it was: drawn again
         self._pending = {k: (r, r.collidelist(put_back) < 0) for k, r in last[3].items()}
-
-    def _sentinels(self, layer, drawn: list[pygame.Rect]) -> list:
-        """A few pixels outside what the live parts drew, and their colours: a surface someone else
-        drew on (or a display opened again) fails them, and is then given the whole layer."""
-        w, h = layer.get_size()
-        out = []
-        for fx in (0.02, 0.3, 0.55, 0.8, 0.98):
-            for fy in (0.03, 0.5, 0.93):
-                xy = (int(fx * (w - 1)), int(fy * (h - 1)))
-                if not any(r.collidepoint(xy) for r in drawn):
-                    out.append((xy, layer.get_at(xy)))
-        return out
 
     def _static(self, surf, f: ScreenFrame, static):
         surf.fill(self.bg)
@@ -393,6 +384,18 @@ class Renderer(Painter):
             pygame.Rect(self.px(60), self.px(260), self.w - self.px(240), 0),
             self.muted,
         )
+
+
+def _samples(layer: pygame.Surface) -> list:
+    """A few of the layer's pixels and their colours: a surface someone else drew on (or a display
+    opened again) fails those the live parts left alone, and is then given the whole layer."""
+    w, h = layer.get_size()
+    xys = [
+        (int(fx * (w - 1)), int(fy * (h - 1)))
+        for fx in (0.02, 0.3, 0.55, 0.8, 0.98)
+        for fy in (0.03, 0.5, 0.93)
+    ]
+    return [(xy, layer.get_at(xy)) for xy in xys]
 
 
 def reps_key(reps, n: int) -> tuple:
