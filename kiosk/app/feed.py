@@ -7,11 +7,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kiosk.app.settings import LoopTiming
-from kiosk.core.pipeline import FrameResult, Pipeline, frame_problem
 from kiosk.core.reps import RepSettings
 from kiosk.hw.camera import Camera
+
+if TYPE_CHECKING:  # the vision (kiosk.core.pipeline) is imported with the first camera frame
+    from kiosk.core.pipeline import FrameResult, Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +66,8 @@ class Feed:
         self.reps = reps
         self.timing = timing
         self.monotonic = monotonic
-        self.camera_pipe = Pipeline(reps=reps)
-        self.figure_pipe = Pipeline(reps=reps)
+        self._camera_pipe: Pipeline | None = None  # made when first needed (a frame came)
+        self._figure_pipe: Pipeline | None = None
         self.on_figure = False  # the trainer demo: the figure feeds the mode machine
         self.last: FrameResult | None = None  # the result on screen
         self.last_frame_mono: float | None = None  # monotonic time of the last frame (metrics)
@@ -75,6 +78,26 @@ class Feed:
         self._bad_frames = 0
         self.capture_ms = 0.0  # this loop's camera read (taking the newest frame from its handoff)
         self.vision_ms = 0.0  # this loop's pipeline step (0 when no new frame came)
+
+    @property
+    def camera_pipe(self) -> Pipeline:
+        if self._camera_pipe is None:
+            self._camera_pipe = self._pipeline()
+        return self._camera_pipe
+
+    @property
+    def figure_pipe(self) -> Pipeline:
+        if self._figure_pipe is None:
+            self._figure_pipe = self._pipeline()
+        return self._figure_pipe
+
+    def _pipeline(self) -> Pipeline:
+        from kiosk.core.pipeline import Pipeline
+
+        return Pipeline(reps=self.reps)
+
+    def _pipe(self) -> Pipeline:
+        return self.figure_pipe if self.on_figure else self.camera_pipe
 
     @property
     def active(self) -> Camera:
@@ -88,19 +111,21 @@ class Feed:
         """To the demo figure (from its start, a fresh pipeline) or back to the member's camera."""
         if on_figure:
             self.figure.restart()
-            self.figure_pipe = Pipeline(reps=self.reps)
+            self._figure_pipe = None  # a fresh one at the figure's first frame
         self.on_figure = on_figure
 
     def set_target_angle(self, angle_deg: float) -> None:
         """New content: the counters keep their counts, with the new target."""
         if angle_deg != self.reps.target_angle_deg:
             self.reps = replace(self.reps, target_angle_deg=angle_deg)
-            self.camera_pipe.counter.settings = self.figure_pipe.counter.settings = self.reps
+            for pipe in (self._camera_pipe, self._figure_pipe):
+                if pipe is not None:
+                    pipe.counter.settings = self.reps
 
     def read(self, t: float) -> Reading:
         """Vision runs in every mode: presence drives the timeouts, and a set can start calibrated."""
         r = Reading()
-        pipe, cam = (self.figure_pipe, self.figure) if self.on_figure else (self.camera_pipe, self.camera)
+        cam = self.active
         if self.on_figure:
             self._watch_room(t)
         self.vision_ms = 0.0
@@ -110,8 +135,8 @@ class Feed:
             t1 = time.perf_counter()
             self.capture_ms = (t1 - t0) * 1000
             if frame is not None:
-                frame = self._usable(frame, t, pipe, r)
-            r.result = pipe.step(frame, t) if frame is not None else None
+                frame = self._usable(frame, t, r)
+            r.result = self._pipe().step(frame, t) if frame is not None else None
             if r.result is not None:
                 self.vision_ms = (time.perf_counter() - t1) * 1000
             r.read_ok = True
@@ -120,14 +145,16 @@ class Feed:
             r.fault = f"frame failed: {e.__class__.__name__}: {e}"
         quiet = self.last_frame_t is None or t - self.last_frame_t > self.timing.frame_gap_s
         if r.result is None and self.last is not None and quiet:
-            self._nobody(t, pipe, r)  # frames stopped: nobody is seen rather than a frozen silhouette
+            self._nobody(t, r)  # frames stopped: nobody is seen rather than a frozen silhouette
         self._lock_exposure_when_room_learnt(t, r.result)
         r.shown = r.result if r.result is not None or self.resting else self.last
         self.last = r.shown
         return r
 
-    def _usable(self, frame, t: float, pipe: Pipeline, r: Reading):
+    def _usable(self, frame, t: float, r: Reading):
         """The frame, or None for a garbled or blank one (said once per kind, nobody seen)."""
+        from kiosk.core.pipeline import frame_problem
+
         self.last_frame_mono, self.last_frame_t = self.monotonic(), t
         bad = frame_problem(frame)
         if bad is None:
@@ -140,12 +167,12 @@ class Feed:
             log.error("camera frame unusable: %s - check the camera and its view", bad)
             self._trouble = bad
             r.notice = f"camera: {bad}"
-        self._nobody(t, pipe, r)
+        self._nobody(t, r)
         return None
 
-    def _nobody(self, t: float, pipe: Pipeline, r: Reading) -> None:
+    def _nobody(self, t: float, r: Reading) -> None:
         """No usable picture: no silhouette on screen, no rep finished on guesswork, nobody present."""
-        pipe.blind(t)
+        self._pipe().blind(t)
         self.last = None
         r.nobody = True
 
@@ -154,6 +181,8 @@ class Feed:
         its picture of the room stays current, so someone who walks in during the demo and leaves
         again is not left behind as a ghost that keeps the kiosk in Train."""
         try:
+            from kiosk.core.pipeline import frame_problem
+
             frame = self.camera.read(t)
             if frame is not None and frame_problem(frame) is None:
                 self.camera_pipe.step(frame, t)

@@ -101,11 +101,11 @@ class MetricsReport:
         self.started_mono = monotonic()
 
     def tick(self, kiosk, feed, replog, fps: float) -> None:
-        from kiosk.ops.metrics import Snapshot
-
         now = self.monotonic()
         if self.writer is None or not self.writer.due(now):
             return
+        from kiosk.ops.metrics import Snapshot
+
         totals = replog.totals() if replog is not None else {}
         by_fault = replog.fault_totals() if replog is not None else {}
         since = feed.last_frame_mono if feed.last_frame_mono is not None else self.started_mono
