@@ -115,3 +115,19 @@ def test_the_caches_stay_bounded_over_a_long_set():
         )
     assert renderer._sprites.bytes <= SPRITE_CACHE_BYTES
     assert renderer._layers.bytes <= max(LAYER_CACHE_BYTES, 800 * 480 * 4)
+
+
+def test_the_learn_figure_stays_on_the_screen_once_it_has_moved_into_its_pose():
+    """The figure moves live for 0.8 s, then becomes part of the cached layer: it must be there."""
+    from kiosk.ui.gallery import screens
+
+    first = dict(screens(load_content()))["learn-1"]
+    state = replace(first.state, since=0.0)
+    surf = pygame.Surface((960, 540))
+    r = Renderer()
+    lit = []
+    for i in range(45):
+        r.render(surf, replace(first, state=state, t=i / 30))
+        a = pygame.surfarray.array3d(surf)[100:350, 100:450]
+        lit.append(int(((a[..., 0] > 200) & (a[..., 1] > 150)).sum()))  # the figure's skin and shirt
+    assert min(lit) > 2000, lit

@@ -169,7 +169,9 @@ class Renderer(Painter):
         if s.mode == Mode.LEARN:
             settled = self._learn_pose(f)[1]
             # the figure's move to this step's pose is live; once there it is part of the layer
-            key = (Mode.LEARN, s.step, settled and self._learn_pose(f)[0])
+            # (settled apart from the pose: False == 0.0 would make the moving layer, which lacks
+            # the figure, the settled one's too)
+            key = (Mode.LEARN, s.step, settled, self._learn_pose(f)[0] if settled else None)
             return Renderer._learn, None if settled else Renderer._learn_live, key
         if s.mode == Mode.SUMMARY:
             return Renderer._summary, None, (Mode.SUMMARY, s, reps_key(f.rep_details, len(f.rep_details)))
