@@ -292,6 +292,10 @@ def test_an_edit_that_fits_goes_live_after_the_first_frame_and_becomes_the_last_
     fresh = LiveContent(d, last_good_dir=tmp_path / "none", screen=ScreenFit(), defer_fit=True)
     assert fresh.current.phone == "778-985-7700" and fresh.finish_first_load() is True
     assert fresh.current.phone == "604-555-0199"
+    # a reload (SIGHUP) before the first frame checks everything: nothing is left to finish
+    early = LiveContent(d, last_good_dir=tmp_path / "none", screen=ScreenFit(), defer_fit=True)
+    assert early.reload() is True and early.current.phone == "604-555-0199"
+    assert early.finish_first_load() is None
 
 
 class _errors:

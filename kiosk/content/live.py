@@ -212,6 +212,7 @@ class LiveContent:
         return self.reload()
 
     def reload(self) -> bool:
+        self.fit_pending = False  # a whole check now: nothing is left of the first load's
         new, problems = check_content(self.source, screen=self.screen)
         if new is None:
             self.problems = problems
