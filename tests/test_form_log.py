@@ -7,6 +7,8 @@ import math
 import sqlite3
 import time
 
+from test_replog import q
+
 from kiosk.core.form import FAULTS, RepDetail
 from kiosk.ops import stats
 from kiosk.ops.metrics import Snapshot, render
@@ -17,14 +19,6 @@ T0 = time.mktime((2026, 11, 16, 9, 30, 0, 0, 0, -1))  # a Monday morning, local 
 
 def detail(faults=(), bow=math.nan):
     return RepDetail(40, 3.0, 101.0, 24.0, 62.0, bow, 1.2, 0.3, 1.0, tuple(faults))
-
-
-def q(db, sql, *args):
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def old_db(path):

@@ -12,6 +12,7 @@ import pytest
 from kiosk.content import load_content
 from kiosk.core.modes import Mode, State
 from kiosk.core.reps import Phase
+from kiosk.ui.gallery import SampleRep
 from kiosk.ui.screens import SEEN, Renderer, ScreenFrame
 from kiosk.ui.train import FAULT_MARKS
 
@@ -340,13 +341,7 @@ def test_odd_camera_views_still_draw_a_train_screen(renderer, odd):
 
 
 def test_summary_says_clean_and_faulty_reps_best_depth_and_tempo_of_the_timed_reps(renderer):
-    @dataclass(frozen=True)
-    class Timed:
-        depth_deg: float
-        faults: tuple[str, ...] = ()
-        down_s: float = 1.2
-        up_s: float = 1.0
-
+    Timed = SampleRep
     reps = (Timed(104.0), Timed(99.0, ("knee_dominant",)), Timed(110.0, down_s=float("nan")), Timed(101.0))
     reps += (Timed(108.0, ("knee_dominant",), down_s=1.6, up_s=1.4),)
     state = State(mode=Mode.SUMMARY, reps=len(reps), best_deg=99.0, rep_durations=(2.0,) * 5)
