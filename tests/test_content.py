@@ -372,7 +372,7 @@ def test_preview_writes_every_screen_from_a_directory(tmp_path):
     assert names == sorted(
         [f"attract-{k}" for k in range(1, 5)]
         + [f"learn-{k}" for k in range(1, 6)]
-        + ["train", "train-rep", "train-squat", "train-side-on", "train-form", "train-nobody"]
+        + ["train", "train-rep", "train-squat", "train-side-on", "train-form", "train-nobody", "train-demo"]
         + ["summary", "call"]
         + ["fault", "staff"]
     )

@@ -6,7 +6,9 @@ import pytest
 
 from kiosk.core.modes import (
     DEMO_SET_REPS,
+    DEMO_SHOWS,
     Button,
+    Demonstrate,
     EnterMode,
     Fault,
     Flash,
@@ -20,6 +22,7 @@ from kiosk.core.modes import (
     State,
     SwitchCamera,
     Tick,
+    next_show,
     step,
     tempo_s,
 )
@@ -177,8 +180,9 @@ def valid(before: State, s: State, fx: list, t: float) -> None:
     assert (EnterMode(s.mode) in fx) == changed
     assert s.since == t or not changed  # (re-entering the same mode, e.g. a fresh set, restarts it too)
     assert not (s.demo and s.mode in (Mode.ATTRACT, Mode.LEARN))
+    assert s.demo or s.show == "clean"  # a demonstration only in the trainer demo
     assert 0 <= s.step < s.n_steps and 0 <= s.card < s.n_cards
-    assert all(isinstance(e, EnterMode | SwitchCamera | NewSet | Flash | Log) for e in fx)
+    assert all(isinstance(e, EnterMode | SwitchCamera | NewSet | Demonstrate | Flash | Log) for e in fx)
 
 
 # (button, kind) -> where each mode goes; None: stays
@@ -223,3 +227,88 @@ def test_every_camera_and_time_event_in_every_mode_is_handled(mode, event):
     if isinstance(event, Presence):
         assert s.present == event.present
     assert s.fault == isinstance(event, Fault)
+
+
+# -- the trainer demo's demonstrations: YELLOW in its Train has the figure show each fault in turn -----
+def test_the_demonstrations_are_clean_then_each_form_fault_in_turn():
+    from kiosk.core.form import FAULTS
+
+    assert ("clean", *FAULTS) == DEMO_SHOWS
+    assert [next_show(show) for show in DEMO_SHOWS] == [*FAULTS, "clean"]
+
+
+DEMO = dict(demo=True, present=True)
+
+
+@pytest.mark.parametrize(
+    "before, event, after, effects",
+    [
+        # YELLOW in the demo's Train: the next demonstration, for DEMO_SET_REPS more reps; still Train
+        (
+            at(Mode.TRAIN, **DEMO, reps=2),
+            Button("yellow", P),
+            dict(mode=Mode.TRAIN, show="knee_dominant", reps=2, demo_reps=2 + DEMO_SET_REPS),
+            [Demonstrate("knee_dominant")],
+        ),
+        (
+            at(Mode.TRAIN, **DEMO, show="hips_first"),
+            Button("yellow", P),
+            dict(mode=Mode.TRAIN, show="too_fast", demo_reps=DEMO_SET_REPS),
+            [Demonstrate("too_fast")],
+        ),
+        (
+            at(Mode.TRAIN, **DEMO, show="too_fast", reps=4, demo_reps=9),
+            Button("yellow", P),
+            dict(mode=Mode.TRAIN, show="clean", demo_reps=4 + DEMO_SET_REPS),
+            [Demonstrate("clean")],
+        ),
+        # outside the demo's Train YELLOW keeps its meaning: the steps (the demo ends, clean again)
+        (at(Mode.TRAIN, present=True), Button("yellow", P), dict(mode=Mode.LEARN, show="clean"), None),
+        (
+            at(Mode.SUMMARY, **DEMO, show="rounded_back"),
+            Button("yellow", P),
+            dict(mode=Mode.LEARN, demo=False, show="clean"),
+            [EnterMode(Mode.LEARN), SwitchCamera(demo=False)],
+        ),
+        # the demo set ends at its length, however it was stretched
+        (
+            at(Mode.TRAIN, **DEMO, show="knee_dominant", reps=6, demo_reps=7),
+            Rep(95.0, 3.0),
+            dict(mode=Mode.SUMMARY, show="knee_dominant", reps=7),
+            [Flash("set"), EnterMode(Mode.SUMMARY)],
+        ),
+        # go again: the same demonstration, a set of DEMO_SET_REPS
+        (
+            at(Mode.SUMMARY, **DEMO, show="hips_first", reps=7, demo_reps=7),
+            Button("green", P),
+            dict(mode=Mode.TRAIN, show="hips_first", reps=0, demo_reps=DEMO_SET_REPS),
+            [NewSet(demo=True), EnterMode(Mode.TRAIN)],
+        ),
+        # GREEN held starts the demo afresh: clean, as its figure does from the start
+        (
+            at(Mode.TRAIN, **DEMO, show="rounded_back", reps=3, demo_reps=8),
+            Button("green", "hold"),
+            dict(mode=Mode.TRAIN, show="clean", reps=0, demo_reps=DEMO_SET_REPS),
+            [NewSet(demo=True), Demonstrate("clean")],
+        ),
+        (
+            at(Mode.ATTRACT),
+            Button("green", "hold"),
+            dict(mode=Mode.TRAIN, demo=True, show="clean"),
+            [NewSet(demo=True), SwitchCamera(demo=True), EnterMode(Mode.TRAIN)],
+        ),
+        # back home from a demonstration: the live camera, clean for the next demo
+        (
+            at(Mode.CALL, **DEMO, show="too_fast"),
+            Button("yellow", "hold"),
+            dict(mode=Mode.ATTRACT, demo=False, show="clean"),
+            [EnterMode(Mode.ATTRACT), SwitchCamera(demo=False)],
+        ),
+    ],
+)
+def test_yellow_in_the_trainer_demo_picks_the_next_demonstration(before, event, after, effects):
+    s, fx = step(before, event, 101.0)
+    valid(before, s, fx, 101.0)
+    assert {k: getattr(s, k) for k in after} == after
+    if effects is not None:
+        assert fx == effects

@@ -202,6 +202,8 @@ class App:
         for e in self.kiosk.apply(ev, t):
             if isinstance(e, modes.SwitchCamera):
                 self.feed.switch(e.demo)
+            elif isinstance(e, modes.Demonstrate):
+                self.feed.demonstrate(e.show)
             elif isinstance(e, modes.EnterMode) and self.recorder:
                 self.recorder.mode(t, e.mode.value, demo=self.state.demo)
 

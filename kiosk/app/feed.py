@@ -114,6 +114,14 @@ class Feed:
             self._figure_pipe = None  # a fresh one at the figure's first frame
         self.on_figure = on_figure
 
+    def demonstrate(self, show: str) -> None:
+        """The trainer demo: the figure performs `show` (kiosk.core.modes.DEMO_SHOWS: clean reps or one
+        fault on purpose) from its next rep, in the same room, so its pipeline goes on as it is."""
+        from kiosk.sim.library import demo_scene
+
+        self.figure.perform(demo_scene(show))
+        log.info("trainer demo: the figure shows %s", show)
+
     def set_target_angle(self, angle_deg: float) -> None:
         """New content: the counters keep their counts, with the new target."""
         if angle_deg != self.reps.target_angle_deg:

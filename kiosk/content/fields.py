@@ -113,16 +113,28 @@ FIELDS: dict[str, Spec] = {
     ),
     "cues.too_fast": Spec("text", "Train, after reps that dropped and bounced", ("train",), max_chars=60),
     "faults.knee_dominant": Spec(
-        "text", "the set summary's words for reps with the knees bent too far", ("summary",), max_chars=30
+        "text",
+        "the set summary's words for reps with the knees bent too far; the trainer demo's name for them",
+        ("train", "summary"),
+        max_chars=30,
     ),
     "faults.rounded_back": Spec(
-        "text", "the set summary's words for reps with a rounded back", ("summary",), max_chars=30
+        "text",
+        "the set summary's words for reps with a rounded back; the trainer demo's name for them",
+        ("train", "summary"),
+        max_chars=30,
     ),
     "faults.hips_first": Spec(
-        "text", "the set summary's words for reps where the hips rose first", ("summary",), max_chars=30
+        "text",
+        "the set summary's words for reps where the hips rose first; the trainer demo's name for them",
+        ("train", "summary"),
+        max_chars=30,
     ),
     "faults.too_fast": Spec(
-        "text", "the set summary's words for reps that dropped and bounced", ("summary",), max_chars=30
+        "text",
+        "the set summary's words for reps that dropped and bounced; the trainer demo's name for them",
+        ("train", "summary"),
+        max_chars=30,
     ),
     "train.set_reps": Spec("int", "reps in a member's set", ("train", "summary"), 1, 50),
     "train.target_angle_deg": Spec(

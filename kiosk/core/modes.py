@@ -7,6 +7,7 @@ what to do on the outside (switch the camera to the demo figure, flash the LED b
 Buttons (named on screen by colour, word and position, never colour alone):
   GREEN  press: start / next        hold 2 s: trainer demo (Train driven by the built-in figure)
   YELLOW press: back / the 5 steps  hold 2 s: home (Attract)
+         (in the trainer demo's Train: the next demonstration - the figure shows a fault on purpose)
   BLUE   press: call us             hold 5 s: staff overlay on/off
 """
 
@@ -16,7 +17,16 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 ATTRACT_CARDS = 4  # the attract screen's cards: title, benefits, how to start, call us
-DEMO_SET_REPS = 5  # the trainer demo's set (the built-in figure's scene does this many)
+DEMO_SET_REPS = 5  # the trainer demo's set, and the reps each demonstration adds (the figure does as many)
+# what the trainer demo's figure performs, in the order YELLOW steps through them in the demo's Train:
+# clean reps, then each form fault on purpose (kiosk.core.form.FAULTS codes), then clean again
+DEMO_SHOWS = ("clean", "knee_dominant", "rounded_back", "hips_first", "too_fast")
+
+
+def next_show(show: str) -> str:
+    """The demonstration after `show` in DEMO_SHOWS (after the last, clean again)."""
+    k = DEMO_SHOWS.index(show) if show in DEMO_SHOWS else -1
+    return DEMO_SHOWS[(k + 1) % len(DEMO_SHOWS)]
 
 
 class Mode(Enum):
@@ -52,6 +62,8 @@ class State:
     best_deg: float | None = None
     rep_durations: tuple[float, ...] = ()
     demo: bool = False
+    show: str = "clean"  # the trainer demo's demonstration (DEMO_SHOWS); clean outside the demo
+    demo_reps: int = DEMO_SET_REPS  # the demo set's length: each demonstration picked adds its reps
     overlay: bool = False
     notice: str = ""  # a one-line message for the staff overlay and the log (stuck button, fault)
     fault: bool = False  # a per-frame error: show "back in a moment" until it recovers
@@ -59,7 +71,7 @@ class State:
     @property
     def target_reps(self) -> int:
         """Reps in the set now under way: the member's set, or the trainer demo's."""
-        return DEMO_SET_REPS if self.demo else self.set_target
+        return self.demo_reps if self.demo else self.set_target
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -116,6 +128,11 @@ class NewSet:
 
 
 @dataclass(frozen=True)
+class Demonstrate:
+    show: str  # the trainer demo's figure performs this (DEMO_SHOWS) from its next rep on
+
+
+@dataclass(frozen=True)
 class Flash:
     what: str  # "rep" | "set": the LED bar's flash
 
@@ -125,23 +142,29 @@ class Log:
     message: str
 
 
-Effect = EnterMode | SwitchCamera | NewSet | Flash | Log
+Effect = EnterMode | SwitchCamera | NewSet | Demonstrate | Flash | Log
 
 
 def _enter(s: State, mode: Mode, t: float, effects: list, **changes) -> State:
     if mode != s.mode:
         effects.append(EnterMode(mode))
     if s.demo and mode in (Mode.ATTRACT, Mode.LEARN) and not changes.get("demo", False):
-        changes["demo"] = False
+        changes.update(demo=False, show="clean")  # (the figure starts clean at the next demo)
         effects.append(SwitchCamera(demo=False))
     return replace(s, mode=mode, since=t, **changes)
 
 
-def _start_set(s: State, t: float, effects: list, *, demo: bool) -> State:
+def _start_set(s: State, t: float, effects: list, *, demo: bool, show: str | None = None) -> State:
+    """A new set: the member's, or the trainer demo's (its demonstration `show`, None: the same one;
+    a demo begun afresh starts clean, as its figure does)."""
     effects.append(NewSet(demo))
     if demo != s.demo:
         effects.append(SwitchCamera(demo))
-    return _enter(s, Mode.TRAIN, t, effects, demo=demo, reps=0, best_deg=None, rep_durations=())
+        show = "clean"  # the figure starts (again) from its beginning: clean reps
+    elif show is not None and show != s.show:
+        effects.append(Demonstrate(show))
+    changes = dict(demo=demo, show=show or s.show, demo_reps=DEMO_SET_REPS)
+    return _enter(s, Mode.TRAIN, t, effects, reps=0, best_deg=None, rep_durations=(), **changes)
 
 
 def step(
@@ -188,7 +211,7 @@ def _button(s: State, ev: Button, t: float, timing: ModeTiming, fx: list) -> tup
         return s, fx
     if kind == "hold":
         if b == "green":
-            return _start_set(s, t, fx, demo=True), fx
+            return _start_set(s, t, fx, demo=True, show="clean"), fx
         if b == "yellow":
             return _enter(s, Mode.ATTRACT, t, fx, card=0), fx
         return s, fx  # BLUE hold: wait for the long hold (staff overlay)
@@ -213,6 +236,10 @@ def _button(s: State, ev: Button, t: float, timing: ModeTiming, fx: list) -> tup
             if s.reps > 0:
                 return _enter(s, Mode.SUMMARY, t, fx), fx
             return _start_set(s, t, fx, demo=s.demo), fx
+        if s.demo:  # YELLOW in the trainer demo: the next demonstration, for as many reps again
+            show = next_show(s.show)
+            fx.append(Demonstrate(show))
+            return replace(s, show=show, demo_reps=s.reps + DEMO_SET_REPS), fx
         return _enter(s, Mode.LEARN, t, fx, step=0), fx
     if m == Mode.SUMMARY:
         if b == "green":

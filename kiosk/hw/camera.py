@@ -46,31 +46,87 @@ class _Simple(Closing):
 
 class SimCamera(_Simple):
     """The built-in synthetic person, rendered for time t (loops over its scene). The scene is built
-    at the first read (about 50 ms): a stand-in never read costs the kiosk's start-up nothing."""
+    at the first read (about 50 ms): a stand-in never read costs the kiosk's start-up nothing.
+
+    `perform(spec)` has the person go on with another scene (the trainer demo's demonstrations,
+    kiosk.sim.library.demo_scene) from a moment they stand as they do there: never mid-rep."""
 
     name = "sim"
 
     def __init__(self, spec=None) -> None:
         self._spec = spec
-        self._scene = None
+        self._home = None  # its own scene
+        self._now = None  # the scene `perform` went on with (None: its own)
+        self._next = None  # the scene `perform` asked for, from the next moment it can
+        self._scenes: dict = {}  # scenes built for `perform`, by spec (each about 50 ms to build)
         self._t0: float | None = None
 
     @property
     def scene(self):
-        if self._scene is None:
+        """The scene rendered now."""
+        if self._now is not None:
+            return self._now
+        if self._home is None:
             from kiosk.sim.library import demo_scene
             from kiosk.sim.scene import Scene
 
-            self._scene = Scene(self._spec or demo_scene())
-        return self._scene
+            self._home = Scene(self._spec or demo_scene())
+        return self._home
 
     def restart(self) -> None:
-        self._t0 = None
+        """From the beginning of its own scene (what `perform` asked is forgotten)."""
+        self._t0 = self._now = self._next = None
+
+    def perform(self, spec) -> None:
+        """Go on with scene `spec` (a kiosk.sim.scene.SceneSpec with this one's person, room and lead-in)
+        from the next moment the person stands on the mark - between reps, after them - or at the same
+        moment of the lead-in while the person is still arriving. Main thread (the loop's reads)."""
+        from kiosk.sim.scene import Scene
+
+        now = self.scene
+        if spec == now.spec:
+            self._next = None
+            return
+        if spec == (self._home.spec if self._home is not None else None):
+            self._next = self._home
+            return
+        if spec not in self._scenes:
+            self._scenes[spec] = Scene(spec)
+        self._next = self._scenes[spec]
 
     def read(self, t: float) -> np.ndarray:
         if self._t0 is None:
             self._t0 = t
+        if self._next is not None:
+            at = _handover_s(self.scene, self._next, t - self._t0)
+            if at is not None:
+                self._now = None if self._next is self._home else self._next
+                self._next, self._t0 = None, t - at
         return self.scene.render_at(t - self._t0)
+
+
+def _lead_in(spec) -> tuple[tuple, float]:
+    """A scene's timeline before its first rep, and how long that lasts (s)."""
+    k = next((i for i, seg in enumerate(spec.timeline) if seg.kind == "rep"), len(spec.timeline))
+    lead = tuple(spec.timeline[:k])
+    return lead, sum(seg.duration_s for seg in lead)
+
+
+def _handover_s(now, then, t_s: float) -> float | None:
+    """Where in scene `then` to go on from `t_s` into (looping) scene `now` without a jump, or None:
+    not yet. In the lead-in both scenes share, the same moment; standing on the mark in or after the
+    reps, a second before `then`'s first rep (a moment of standing before a rep, as a person does)."""
+    local = t_s % now.duration_s
+    lead, lead_s = _lead_in(now.spec)
+    lead_then, lead_then_s = _lead_in(then.spec)
+    if local < lead_s:
+        return local if lead == lead_then else None
+    truth = now.truth(min(int(local * now.fps), now.n_frames - 1))
+    if truth.present and truth.phase == "stand":
+        last = lead_then[-1] if lead_then else None
+        standing_s = last.duration_s if last is not None and last.kind in ("stand", "still") else 0.0
+        return lead_then_s - min(1.0, standing_s)
+    return None
 
 
 class ClipCamera(_Simple):

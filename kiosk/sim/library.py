@@ -153,13 +153,35 @@ def exposure_jump_set(**kw) -> SceneSpec:
     return basic_set(reps=4, seed=kw.pop("seed", 41), exposure_jump=0.75, **kw)
 
 
-def demo_scene(**kw) -> SceneSpec:
-    """The trainer's demo: someone walks in, does 5 clean, deep reps and walks out (loops)."""
+# The trainer demo's demonstrations (kiosk.core.modes.DEMO_SHOWS): one rep of each, clear of the fault
+# lines the generator's truth draws (kiosk.sim.scene: knees >= 45 deg, spine bow >= 15 deg, a
+# hips-first ascent, down + up < 1.6 s) and inside the ranges the form benchmark draws, so the kiosk
+# reads them as it reads those. `k` varies the depth a little from rep to rep.
+_DEMO_REPS = {
+    "clean": lambda k: Segment("rep", 4.2, 0.9 + 0.03 * (k % 3), 1.4, 0.4, 1.2),
+    "knee_dominant": lambda k: Segment(
+        "rep", 4.2, 0.9 + 0.03 * (k % 3), 1.4, 0.4, 1.2, "knee", knee_deg=62.0, lean_deg=50.0
+    ),
+    "rounded_back": lambda k: Segment("rep", 4.2, 0.9 + 0.03 * (k % 3), 1.4, 0.4, 1.2, bow_deg=38.0),
+    "hips_first": lambda k: Segment(
+        "rep", 4.2, 0.9 + 0.03 * (k % 3), 1.4, 0.4, 1.2, "hips_first", knee_deg=36.0, tip_deg=5.0
+    ),
+    "too_fast": lambda k: Segment("rep", 3.0, 0.9 + 0.03 * (k % 3), 0.6, 0.15, 0.55),
+}
+DEMO_SHOWS = tuple(_DEMO_REPS)
+
+
+def demo_scene(show: str = "clean", *, reps: int = 5, **kw) -> SceneSpec:
+    """The trainer's demo: someone walks in, does `reps` deep reps and walks out (loops). `show`: clean
+    reps, or one fault on purpose (DEMO_SHOWS). Every show has the same person, room and lead-in, so
+    the demo figure can go from one to another without a jump (kiosk.hw.camera.SimCamera.perform)."""
+    if show not in _DEMO_REPS:
+        raise ValueError(f"unknown demonstration {show!r}: one of {', '.join(_DEMO_REPS)}")
     seq = [Segment("empty", 2.0), Segment("walk_in", 3.0), Segment("stand", 2.0)]
-    for k in range(5):
-        seq.append(Segment("rep", 4.2, 0.9 + 0.03 * (k % 3), 1.4, 0.4, 1.2))
+    seq += [_DEMO_REPS[show](k) for k in range(reps)]
     seq += [Segment("stand", 1.5), Segment("walk_out", 3.0)]
-    base = SceneSpec(seed=2024, kettlebell=True, timeline=tuple(seq), label="demo")
+    label = "demo" if show == "clean" else f"demo-{show.replace('_', '-')}"
+    base = SceneSpec(seed=2024, kettlebell=True, timeline=tuple(seq), label=label)
     return replace(base, **kw)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from kiosk.content import Content
 from kiosk.core.form import FAULTS
-from kiosk.core.modes import ATTRACT_CARDS, Mode, State
+from kiosk.core.modes import ATTRACT_CARDS, DEMO_SET_REPS, DEMO_SHOWS, Mode, State
 from kiosk.core.reps import Phase
 from kiosk.ui.screens import ScreenFrame
 
@@ -54,6 +54,27 @@ def sample_reps(n: int) -> tuple[SampleRep, ...]:
     )
 
 
+def demo_reps(show: str, n: int) -> tuple[SampleRep, ...]:
+    """The trainer demo's set: 2 clean reps, then `n` - 2 of demonstration `show`."""
+    depths = (104.0, 99.0, 108.0)
+    faults = () if show == "clean" else (show,)
+    return tuple(SampleRep(depths[k % 3], faults if k >= 2 else ()) for k in range(n))
+
+
+def demo_frame(content: Content, show: str, live: dict[str, Any]) -> ScreenFrame:
+    """The trainer demo's Train screen, the figure showing `show` (its header names it), its cue up."""
+    state = State(mode=Mode.TRAIN, demo=True, show=show, reps=4, demo_reps=2 + DEMO_SET_REPS)
+    return ScreenFrame(
+        state=state,
+        content=content,
+        t=1.0,
+        **live,
+        rep_flash=True,
+        form_cue=None if show == "clean" else show,
+        rep_details=demo_reps(show, 4),
+    )
+
+
 def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tuple[str, ScreenFrame]]:
     """(name, frame) for every screen; `live` is the Train screen's camera view (`live_*` fields of
     ScreenFrame), SOMEONE without a mask when None."""
@@ -95,6 +116,7 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
             ),
         ),
         ("train-nobody", frame(State(mode=Mode.TRAIN, set_target=reps))),
+        ("train-demo", demo_frame(content, "knee_dominant", {**SOMEONE, **live})),
         (
             "summary",
             frame(
@@ -111,7 +133,8 @@ def screens(content: Content, *, live: dict[str, Any] | None = None) -> list[tup
 
 def cue_screens(content: Content) -> list[tuple[str, ScreenFrame]]:
     """The Train screen once per phase cue and once per form cue (the arrive, rep and squat cues are
-    in `screens`), and the summary of a set with every fault."""
+    in `screens`), the trainer demo's once per demonstration (its name in the header, the next one's
+    on YELLOW), and the summary of a set with every fault."""
     state = State(mode=Mode.TRAIN, reps=content.set_reps, set_target=content.set_reps)
     details = sample_reps(content.set_reps)
     return (
@@ -134,6 +157,10 @@ def cue_screens(content: Content) -> list[tuple[str, ScreenFrame]]:
             )
             for code in FAULTS
             if code in content.cues
+        ]
+        + [  # the trainer demo showing each demonstration: its name in the header, the next on YELLOW
+            (f"train-demo-{show.replace('_', '-')}", demo_frame(content, show, SOMEONE))
+            for show in DEMO_SHOWS
         ]
         + [  # a set with every fault: every fault's name on the summary
             (

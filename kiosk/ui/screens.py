@@ -15,13 +15,22 @@ import numpy as np
 import pygame
 
 from kiosk.content import Content
-from kiosk.core.modes import Mode, State, tempo_s
+from kiosk.core.modes import Mode, State, next_show, tempo_s
 from kiosk.core.reps import Phase
 from kiosk.ui.figure import draw_figure
 from kiosk.ui.paint import LAYER_CACHE_BYTES, Painter, SurfaceCache, _bytes
 
+DEMO_NEXT = "Show a fault"  # the trainer demo's YELLOW, when the next demonstration's name does not fit
 BUTTON_COLOURS = {"green": (40, 190, 80), "yellow": (250, 205, 30), "blue": (40, 130, 240)}
 SEEN = (70, 190, 250)  # the member's silhouette while the kiosk sees them
+
+
+def show_name(content: Content, show: str) -> str:
+    """What the trainer demo calls a demonstration (kiosk.core.modes.DEMO_SHOWS): "clean reps", or the
+    fault's name from the content (`[faults]`, the summary's words: "knees too bent")."""
+    if show == "clean":
+        return "clean reps"
+    return str(content.values.get(f"faults.{show}", show.replace("_", " ")))
 
 
 @dataclass
@@ -199,6 +208,11 @@ class Renderer(Painter):
             Mode.SUMMARY: ("Go again", steps, "Call us"),
             Mode.CALL: ("Train", steps, "Back"),
         }[m]
+        # the trainer demo's Train: YELLOW has the figure show the next demonstration (a fault, on
+        # purpose), named when the name fits the button
+        demo = m == Mode.TRAIN and f.state.demo
+        if demo:
+            words = (words[0], f"Show {show_name(f.content, next_show(f.state.show))}", words[2])
         bh = self.px(96)
         y = self.h - bh - self.px(20)
         gap = self.px(24)
@@ -211,6 +225,8 @@ class Renderer(Painter):
             img = self.text(label, self.tx(50), (10, 10, 10))
             if img.get_width() > bw - self.px(20):
                 img = self.text(label, self.tx(36), (10, 10, 10))
+            if demo and name == "yellow" and img.get_width() > bw - self.px(20):
+                img = self.text(f"{name.upper()}: {DEMO_NEXT}", self.tx(36), (10, 10, 10))
             surf.blit(img, (r.centerx - img.get_width() // 2, r.centery - img.get_height() // 2))
 
     def _bar_rects(self, levels: tuple[float, ...]) -> tuple[tuple, list[pygame.Rect]]:

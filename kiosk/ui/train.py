@@ -19,7 +19,7 @@ import pygame
 from kiosk.core.modes import Mode
 from kiosk.core.reps import Phase
 from kiosk.ui.figure import draw_figure
-from kiosk.ui.screens import SEEN, ScreenFrame, reps_key
+from kiosk.ui.screens import SEEN, ScreenFrame, reps_key, show_name
 
 AT_DEPTH = 0.98  # live depth (0..1) from which the "bottom" cue shows rather than "ascending"
 NOT_SEEN = (90, 100, 115)  # a silhouette the kiosk does not count as someone on the mark
@@ -39,7 +39,7 @@ DIAL_MAX_DEG = 100.0  # the dial's sweep from upright: a trunk tipped past horiz
 
 def static_key(f: ScreenFrame) -> tuple:
     """What the Train screen's static layer reads of the frame (beside the content and the size)."""
-    return (Mode.TRAIN, f.state.demo, _seen(f), f.camera_resting, _has_person(f))
+    return (Mode.TRAIN, f.state.demo, f.state.show, _seen(f), f.camera_resting, _has_person(f))
 
 
 def _seen(f: ScreenFrame) -> bool:
@@ -53,7 +53,12 @@ def _has_person(f: ScreenFrame) -> bool:
 def draw_static(p, surf, f: ScreenFrame) -> dict:
     """The header, the camera panel (its status line; with nobody in view, how to stand), the dial's
     face, the meter's frame and labels; returns the layout the live parts are drawn in."""
-    p.header(surf, f, "Trainer demo" if f.state.demo else "Your hip hinge")
+    if f.state.demo:  # which demonstration the figure is doing: "Trainer demo: knees too bent"
+        show = f.state.show
+        key = "" if show == "clean" else f"faults.{show}"
+        p.header(surf, f, f"Trainer demo: {show_name(f.content, show)}", key)
+    else:
+        p.header(surf, f, "Your hip hinge")
     body = pygame.Rect(p.px(60), p.px(170), p.w - p.px(180), p.h - p.px(300))
     left = pygame.Rect(body.left, body.top, int(body.width * 0.44), body.height)
     right = pygame.Rect(left.right + p.px(40), body.top, body.right - left.right - p.px(40), body.height)
