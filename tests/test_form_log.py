@@ -8,10 +8,11 @@ import sqlite3
 import time
 
 from test_replog import q
+from test_replog import snap as metrics_snapshot
 
 from kiosk.core.form import FAULTS, RepDetail
 from kiosk.ops import stats
-from kiosk.ops.metrics import Snapshot, render
+from kiosk.ops.metrics import render
 from kiosk.ops.replog import MIGRATIONS, SCHEMA_VERSION, RepLog, _statements
 
 T0 = time.mktime((2026, 11, 16, 9, 30, 0, 0, 0, -1))  # a Monday morning, local time
@@ -99,18 +100,8 @@ def test_stats_reads_a_log_the_old_kiosk_wrote(tmp_path):
 def test_metrics_carry_reps_by_fault():
     from prometheus_client.parser import text_string_to_metric_families
 
-    snap = Snapshot(
-        reps={"member": 7},
-        sessions={"member": 1},
-        camera_up=True,
-        fps=30.0,
-        last_frame_age_s=0.1,
-        content_version="x",
-        content_valid=True,
-        uptime_s=10.0,
-        rep_log_up=True,
-        mode="train",
-        reps_by_fault={"member": {"clean": 4, "knee_dominant": 3}, "demo": {}},
+    snap = metrics_snapshot(
+        reps={"member": 7}, reps_by_fault={"member": {"clean": 4, "knee_dominant": 3}, "demo": {}}
     )
     fams = {f.name: f for f in text_string_to_metric_families(render(snap))}
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value for f in fams.values() for s in f.samples}
