@@ -53,8 +53,10 @@ def test_trainer_demo_starts_from_a_hold_and_counts_like_a_person(tmp_path):
     modes = [(e["mode"], e["demo"]) for e in events if e["type"] == "mode"]
     assert modes[:3] == [("attract", False), ("train", True), ("summary", True)]
     assert [e["rep"] for e in events if e["type"] == "rep"] == [1, 2, 3, 4, 5]
-    # the figure's clean reps read clean (YELLOW asks it for a fault: tests/test_demo_faults.py)
+    # the figure's clean reps read clean (YELLOW asks it for a fault: tests/test_demo_faults.py),
+    # in the kiosk's set and in the record
     assert [r.faults for r in app.kiosk.set_reps] == [()] * 5
+    assert [e["faults"] for e in events if e["type"] == "rep"] == [[]] * 5
 
 
 @pytest.mark.parametrize(

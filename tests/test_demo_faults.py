@@ -1,6 +1,8 @@
 """The trainer demo shows each fault on purpose: YELLOW in its Train picks the figure's next
 demonstration, the figure performs it and the kiosk's own pipeline and form tracker catch it."""
 
+import json
+
 import pygame
 import pytest
 
@@ -43,15 +45,18 @@ def test_the_figure_goes_on_with_a_demonstration_only_where_it_stands_as_it_woul
     assert cam.scene.spec.label == "demo" and cam._t0 == 50.0
 
 
-def test_the_trainer_asks_for_knees_too_bent_and_the_kiosk_catches_it():
+def test_the_trainer_asks_for_knees_too_bent_and_the_kiosk_catches_it(tmp_path):
     """GREEN held: the demo; YELLOW: knees too bent. The figure's reps are knee-dominant, the live
-    pipeline reads them so (each rep's RepDetail), the cue follows the second, the screen names it."""
-    app = App(headless=True, fps=15, size=(480, 270))  # (the scene's own frame rate)
+    pipeline reads them so (each rep's RepDetail, the record's rep events), the cue follows the
+    second, the screen names it."""
+    app = App(headless=True, fps=15, size=(480, 270), record=tmp_path / "rec")  # (the scene's fps)
     script = [ScriptEvent(0.5, "green", 2.2), ScriptEvent(3.0, "yellow", 0.15)]
     app.run(script=script, seconds=17.6)
     s = app.state
     assert s.mode == Mode.TRAIN and s.demo and s.show == "knee_dominant"
     assert [r.faults for r in app.kiosk.set_reps] == [("knee_dominant",)] * 2
+    events = [json.loads(line) for line in (tmp_path / "rec" / "events.jsonl").read_text().splitlines()]
+    assert [e["faults"] for e in events if e["type"] == "rep"] == [["knee_dominant"]] * 2
     assert app.kiosk.form_cue(17.6) == "knee_dominant"
     renderer = Renderer()
     renderer.text_log = []

@@ -194,7 +194,10 @@ class App:
                 self.kiosk.rep_form(detail, t)
                 self.sessions.rep(ev.angle_deg, ev.duration_s, demo=self.state.demo, detail=detail)
                 if self.recorder:
-                    self.recorder.event(t, "rep", rep=self.state.reps + 1, angle_deg=round(ev.angle_deg, 1))
+                    faults = list(detail.faults) if detail is not None else []
+                    self.recorder.event(
+                        t, "rep", rep=self.state.reps + 1, angle_deg=round(ev.angle_deg, 1), faults=faults
+                    )
                 self.apply(modes.Rep(ev.angle_deg, ev.duration_s), t)
 
     def apply(self, ev: modes.Event, t: float) -> None:
