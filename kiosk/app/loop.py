@@ -101,7 +101,7 @@ class Loop:
                 t = self.clock() - self.t0
                 if self.end_t is not None and t >= self.end_t:
                     break
-                t0 = self._iter_mono = time.perf_counter()
+                t0 = time.perf_counter()
                 edges = self._inputs(t)
                 if edges is None:
                     return 0
@@ -161,20 +161,21 @@ class Loop:
             app.first_frame_shown()  # the camera's start, the content's fit check (when put off)
             self.display.set_caption(self._caption())
         if not app.headless:
-            self._pace()
+            self._pace(t0)
 
     def _caption(self) -> str:
         return f"{self.app.content.gym_name} - hip hinge coach"
 
-    def _pace(self) -> None:
-        """Wait for the camera's next frame (a live capture thread), else for the frame period."""
+    def _pace(self, t0: float) -> None:
+        """Wait for the camera's next frame (a live capture thread), else for the frame period; `t0`
+        is when this iteration began (perf_counter)."""
         app = self.app
         cam = app.feed.active
         handoff = getattr(cam, "handoff", None)
         if handoff is None or cam.state != "live":
             self.tick.tick(app.fps)
             return
-        left_s = self._iter_mono + PACE_SLACK / app.fps - time.perf_counter()
+        left_s = t0 + PACE_SLACK / app.fps - time.perf_counter()
         if left_s > 0:
             handoff.wait(left_s)
         self.tick.tick()  # the Clock's own bookkeeping; no wait

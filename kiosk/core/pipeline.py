@@ -95,7 +95,7 @@ class Pipeline:
             c.smoothed_deg if seen else None,
             obs.knee_deg if seen else None,
             obs.trunk_deg if seen else None,
-            getattr(obs, "back_bow_deg", None) if seen else None,  # (vision v2's back outline, when there)
+            obs.back_bow_deg if seen else None,
             events,
             hip_deg=angle,
         )

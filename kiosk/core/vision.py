@@ -15,11 +15,6 @@ only the back outlines (calf, hamstrings and seat, the back), so they do not pul
 from __future__ import annotations
 
 import math
-
-# A body is not the model: a person's own shape biases the fitted angle by a few degrees, the same
-# standing and at depth. Standing tall (what the calibration asks for) is taken to be this angle, and
-# the difference corrects every reading for this person (within limits).
-import os
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -35,7 +30,9 @@ from kiosk.core.body_fit import (
     signed_distance,
 )
 
-ROW_GAIN = os.environ.get("RG", "1") == "1"
+# A body is not the model: a person's own shape biases the fitted angle by a few degrees, the same
+# standing and at depth. Standing tall (what the calibration asks for) is taken to be this angle, and
+# the difference corrects every reading for this person (within limits).
 STANDING_REF_DEG = 177.0
 MAX_CORRECTION_DEG = 6.0
 
@@ -603,7 +600,7 @@ class HipEstimator:
         rows_sub = sub[y0:y1]
         has = rows_sub.any(axis=1)
         widths = (x1 - x0) - rows_sub[:, ::-1].argmax(axis=1) - rows_sub.argmax(axis=1)
-        width_px = float(np.median(widths[has])) if has.any() else float(x1 - x0)  # (even count: mean of two)
+        width_px = float(np.median(widths[has])) if has.any() else float(x1 - x0)
         upright = height_px > 3.0 * width_px
         self._upright = upright
         # Standing height sets the model's segment lengths: learnt while the fitted pose stands tall

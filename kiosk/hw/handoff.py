@@ -53,7 +53,8 @@ class Handoff:
 
     def wait(self, timeout_s: float, *, seq: int | None = None) -> bool:
         """Block until a frame is waiting (or, with `seq`, until frame number `seq` has been put): True,
-        or False once `timeout_s` passed. For tests and benches: the kiosk's loop never waits."""
+        or False once `timeout_s` passed. The loop waits here for the camera's next frame after its
+        flip (kiosk.app.loop, bounded); tests and benches wait for a given frame."""
         with self._cond:
             if seq is None:
                 return self._cond.wait_for(lambda: self._slot is not None, timeout=timeout_s)
