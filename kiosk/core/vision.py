@@ -129,42 +129,54 @@ def _shift_and(m: np.ndarray) -> np.ndarray:
     return out
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) index pairs of the True runs in a 1-D bool array, end exclusive."""
-    d = np.diff(np.concatenate(([0], flags.view(np.int8), [0])))
-    starts = np.flatnonzero(d == 1)
-    ends = np.flatnonzero(d == -1)
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+def _count(m: np.ndarray, axis: int) -> np.ndarray:
+    """True pixels per column (axis 0) or row (axis 1): the bytes summed, a third of count_nonzero's
+    cost along an axis."""
+    return np.add.reduce(m.view(np.uint8), axis=axis, dtype=np.int16 if m.shape[axis] < 32768 else np.int32)
 
 
 def _main_span(m: np.ndarray) -> tuple[int, int, int, int] | None:
     """Bounding box (x0, y0, x1, y1) of the heaviest run of occupied columns, narrow gaps bridged."""
-    cols = np.count_nonzero(m, axis=0)
+    rows = np.flatnonzero(m.any(axis=1))  # (the columns are counted only over the occupied rows)
+    if rows.size == 0:
+        return None
+    cols = _count(m[rows[0] : rows[-1] + 1], 0)
     if cols.max() < 2:
         return None
     x0, x1 = _heaviest_run(cols, 2, max(2, m.shape[1] // 80))
-    rows = np.count_nonzero(m[:, x0:x1], axis=1)
+    rows = _count(m[:, x0:x1], 1)
     y0, y1 = _heaviest_run(rows, 1, max(2, m.shape[0] // 30))
     return x0, y0, x1, y1
 
 
 def _heaviest_run(profile: np.ndarray, min_count: int, gap: int) -> tuple[int, int]:
-    """The run of profile >= min_count with the largest sum, bridging gaps up to `gap` long."""
-    merged: list[list[int]] = []
-    for a, b in _runs(profile >= min_count):
-        if merged and a - merged[-1][1] <= gap:
-            merged[-1][1] = b
-        else:
-            merged.append([a, b])
+    """The run of profile >= min_count with the largest sum, bridging gaps up to `gap` long (the
+    first of equal sums)."""
+    idx = np.flatnonzero(profile >= min_count)
+    # a new run starts where the next qualifying index is more than `gap` beyond the previous run
+    cut = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts = idx[np.concatenate(([0], cut + 1))]
+    ends = idx[np.append(cut, idx.size - 1)] + 1
     csum = np.concatenate(([0], np.cumsum(profile)))
-    a, b = max(merged, key=lambda r: csum[r[1]] - csum[r[0]])
-    return int(a), int(b)
+    g = int(np.argmax(csum[ends] - csum[starts]))
+    return int(starts[g]), int(ends[g])
 
 
 def _median(v: np.ndarray) -> float:
-    """Median by partition (no sort, no copy of the caller's array)."""
+    """Median by partition (no sort, no copy of the caller's array); the upper middle value of an even
+    count."""
     k = v.size // 2
     return float(np.partition(v, k)[k])
+
+
+def _median_exact(v: np.ndarray) -> float:
+    """np.median of a non-empty 1-D array (the mean of the two middle values of an even count), by
+    partition: a fifth of np.median's cost on a short array."""
+    k = v.size // 2
+    if v.size % 2:
+        return float(np.partition(v, k)[k])
+    p = np.partition(v, (k - 1, k))
+    return 0.5 * (float(p[k - 1]) + float(p[k]))
 
 
 class BackgroundModel:
@@ -234,7 +246,7 @@ class BackgroundModel:
         gi = img[grid]
         sample = ~self._fg_prev[grid] & (gb < 245) & (gi < 245)
         a, b = self.gain, self.offset
-        if sample.sum() > 30:
+        if np.count_nonzero(sample) > 30:
             x = gb[sample]
             y = gi[sample]
             # Robust: exposure scales the image (a), a camera's black level or tone curve shifts it
@@ -324,7 +336,7 @@ class BackgroundModel:
             return None
         # each sample row's median ratio to the global fit (NaN sorts last)
         q = np.sort(np.where(sample, (gi - b) / np.maximum(a * gb, 8.0), np.nan), axis=1)
-        f = np.take_along_axis(q, (n // 2)[:, None], axis=1)[:, 0]
+        f = q[np.arange(q.shape[0]), n // 2]
         f = f[ok]
         if f.size < 6 or float(np.abs(f - 1.0).max()) < 0.02:
             return None
@@ -380,11 +392,21 @@ class BackgroundModel:
         row = box.copy()
         box[:, 1:] += row[:, :-1]
         box[:, :-1] += row[:, 1:]
-        mean = box * (1.0 / 36.0)
-        half = np.abs(mean) > max(0.35 * thr, 2.5 * self.noise / 6 + 2.0)
-        faint = np.repeat(np.repeat(half, 2, axis=0), 2, axis=1)
-        faint &= (d * np.repeat(np.repeat(mean, 2, axis=0), 2, axis=1) > 0) & (np.abs(d) > 0.15 * thr)
-        fg[y0:y1, x0:x1] |= faint
+        t_box, t_px = 36.0 * max(0.35 * thr, 2.5 * self.noise / 6 + 2.0), 0.15 * thr  # box = 36 x the mean
+        # faint: the 6x6 mean clearly off the wall, and the pixel itself off it the same way. Each
+        # half-resolution flag covers 2x2 pixels: a row pair of bool bytes read as one uint16, so the
+        # flag (as 0x0101) spreads over both by broadcasting along whole rows.
+        h2, w2 = box.shape
+        pos = (box > t_box).view(np.uint8).astype(np.uint16)
+        pos *= 257
+        neg = (box < -t_box).view(np.uint8).astype(np.uint16)
+        neg *= 257
+        faint = (d > t_px).view(np.uint16).reshape(h2, 2, w2)
+        faint &= pos[:, None, :]
+        darker = (d < -t_px).view(np.uint16).reshape(h2, 2, w2)
+        darker &= neg[:, None, :]
+        faint |= darker
+        fg[y0:y1, x0:x1] |= faint.reshape(d.shape[0], w2).view(bool)
 
     def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int, floor_from: int) -> None:
         """Within the foreground's bounding box: drop shadows, absorb ghosts (arrays are views)."""
@@ -410,21 +432,26 @@ class BackgroundModel:
         # Ghost absorption, only while someone may have been in view at start: a foreground pixel
         # that looks like the background next to it is revealed background, not a person. (Once the
         # empty room is known it would eat into clothing that matches the wall, so it stops.)
-        near = np.zeros(fg.shape, bool)
-        for dst, src in (
-            ((slice(1, None), slice(None)), (slice(None, -1), slice(None))),
-            ((slice(None, -1), slice(None)), (slice(1, None), slice(None))),
-            ((slice(None), slice(1, None)), (slice(None), slice(None, -1))),
-            ((slice(None), slice(None, -1)), (slice(None), slice(1, None))),
-        ):
-            near[dst] |= ~fg[src] & (np.abs(cur[dst] - bg[src]) < s.ghost_threshold)
-        ghost |= fg & near
-        if self._boot != "empty" and self._row_level is not None:
+        # (Only pixels on the foreground's edge can have a background neighbour: they are gathered
+        # and tested there, a few hundred instead of the whole window.)
+        ys, xs = np.nonzero(fg & ~_shift_and(fg))
+        if ys.size == 0:
+            return
+        h, w = fg.shape
+        c = cur[ys, xs]
+        near = np.zeros(ys.size, bool)
+        for dy, dx, ok in ((-1, 0, ys > 0), (1, 0, ys < h - 1), (0, -1, xs > 0), (0, 1, xs < w - 1)):
+            yy, xx = ys[ok] + dy, xs[ok] + dx
+            near[ok] |= ~fg[yy, xx] & (np.abs(c[ok] - bg[yy, xx]) < s.ghost_threshold)
+        if self._row_level is not None:
             # With someone's image still in the background, only wall-like pixels may be revealed wall.
-            ghost &= ~self._row_outliers(cur, y0)
-        if ghost.any():
-            bg[ghost] = cur[ghost]
-            fg &= ~ghost
+            level = self._row_level[y0 + ys, 0]
+            near &= np.abs(c - level) <= 30.0 + 0.06 * level
+        yg, xg = ys[near], xs[near]
+        if yg.size:
+            ghost[yg, xg] = True
+            bg[yg, xg] = c[near]
+            fg[yg, xg] = False
 
     def _row_outliers(self, region: np.ndarray, y0: int) -> np.ndarray:
         """Pixels far from their row's typical background level (rows y0.. of the frame)."""
@@ -445,8 +472,8 @@ class BackgroundModel:
         x0, y0, x1, y1 = span
         bh, bw = y1 - y0, x1 - x0
         margin = max(2, w // 40)
-        inside = int(out[y0:y1, x0:x1].sum())
-        plain_wall = int(out.sum()) - inside < 0.005 * out.size  # nothing else stands out
+        inside = int(np.count_nonzero(out[y0:y1, x0:x1]))
+        plain_wall = int(np.count_nonzero(out)) - inside < 0.005 * out.size  # nothing else stands out
         person_like = plain_wall and (
             bh >= self._s.min_height_frac * h
             and 2.2 * bw <= bh <= 9.0 * bw
@@ -461,7 +488,7 @@ class BackgroundModel:
         """Decide whether the first frame held a person, and if so find their still parts."""
         if self._boot == "empty":
             return fg
-        n_fg = int(fg.sum())
+        n_fg = int(np.count_nonzero(fg))
         min_px = fg.size // 400
         if self._boot == "undecided":
             still = self._still_person(cur) if self._t_s - self._t_start_s < self._s.still_start_s else None
@@ -511,7 +538,7 @@ class BackgroundModel:
         y0 = max(0, y0 - pad)
         fg = fg.copy()
         fg[y0:, x0:x1] |= self._row_outliers(cur[y0:, x0:x1], y0) & unv[y0:, x0:x1]
-        if fg.sum() < min_px:
+        if np.count_nonzero(fg) < min_px:
             if self._t_quiet_s is None:
                 self._t_quiet_s = self._t_s
             if self._t_s - self._t_quiet_s > self._s.empty_room_s:  # empty for a while: everything verified
@@ -588,7 +615,7 @@ class HipEstimator:
             return empty
         x0, y0, x1, y1 = span
         sub = m[:, x0:x1]
-        area = int(np.count_nonzero(sub[y0:y1]))
+        area = int(_count(sub[y0:y1], 1).sum())
         height_px = y1 - y0
         bbox = (x0 * k, y0 * k, x1 * k, y1 * k)
         person = np.zeros_like(m)
@@ -600,7 +627,7 @@ class HipEstimator:
         rows_sub = sub[y0:y1]
         has = rows_sub.any(axis=1)
         widths = (x1 - x0) - rows_sub[:, ::-1].argmax(axis=1) - rows_sub.argmax(axis=1)
-        width_px = float(np.median(widths[has])) if has.any() else float(x1 - x0)
+        width_px = _median_exact(widths[has]) if has.any() else float(x1 - x0)
         upright = height_px > 3.0 * width_px
         self._upright = upright
         # Standing height sets the model's segment lengths: learnt while the fitted pose stands tall
