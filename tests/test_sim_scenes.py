@@ -62,6 +62,17 @@ def test_hips_first_ascent_straightens_the_knees_before_the_trunk_rises():
     assert hip_y[-1] < hip_y[0] - 5.0  # the hips rise (image y up)
 
 
+def test_hips_first_category_bottoms_bend_the_knees_35_to_60_deg_per_rep():
+    """A hips-first pull from the floor often starts with the knees well bent: the bend varies."""
+    specs = category_specs(per_category=6, categories=("hips_first",))
+    bottoms = [rt for s in specs for rt in Scene(s).rep_truths]
+    knees = [rt.bottom_knee_deg for rt in bottoms]
+    assert len(bottoms) >= 18 and all("hips_first" in rt.faults for rt in bottoms)
+    assert all(35.0 <= k <= 60.0 for k in knees)
+    assert min(knees) < 40.0 and max(knees) > 55.0
+    assert all(rt.bottom_hip_angle_deg <= 115.0 for rt in bottoms)
+
+
 def test_rounded_back_bows_the_spine_away_from_the_hip_shoulder_line():
     straight = Scene(one_rep())
     rounded = Scene(one_rep(bow_deg=35.0))

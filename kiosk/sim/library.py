@@ -189,7 +189,7 @@ def demo_scene(show: str = "clean", *, reps: int = 5, **kw) -> SceneSpec:
 CATEGORIES = (
     "base",  # the fixed 27 (benchmark_specs), unchanged so before/after figures compare
     "knee_dominant",  # knees 50-70 deg at the bottom, trunk 40-60 deg: looks like a squat, still a hinge
-    "hips_first",  # on the way up the knees straighten first while the trunk stays forward
+    "hips_first",  # knees 35-60 deg at the bottom; on the way up they straighten first, the trunk stays
     "rounded",  # a flexed thoracic spine: the back bows away from the hip-shoulder line
     "yaw",  # camera 0-45 deg off side-on toward the front (foreshortened, far limbs showing)
     "clutter",  # gym wall (rack, plates, bench, mirror, posters) and a full-size person walking past
@@ -232,7 +232,9 @@ def _styled_set(rng: np.random.Generator, n: int, style: str, *, fast_share: flo
         if style == "knee":
             kw = {"knee_deg": float(rng.uniform(50, 70)), "lean_deg": float(rng.uniform(40, 60))}
         elif style == "hips_first":
-            kw = {"knee_deg": float(rng.uniform(32, 45)), "tip_deg": float(rng.uniform(0, 8))}
+            # a pull from the floor that goes hips-first often starts with the knees well bent (a
+            # squat-like start), then the knees shoot straight: the bend at the bottom varies per rep
+            kw = {"knee_deg": float(rng.uniform(35, 60)), "tip_deg": float(rng.uniform(0, 8))}
         elif style == "rounded":
             kw = {"bow_deg": float(rng.uniform(20, 45))}
         depth = float(rng.uniform(0.75, 1.05))
