@@ -8,7 +8,6 @@ import math
 import pytest
 
 from kiosk.core.form import (
-    FAULTS,
     CuePolicy,
     FormSettings,
     FormTracker,
@@ -39,11 +38,20 @@ CLEAN = dict(knee_deg=22.0, back_bow=2.0, trunk_rise_deg=30.0, knee_straighten_d
         ({"trunk_rise_deg": 1.0, "knee_straighten_deg": 30.0}, ()),
         ({"trunk_rise_deg": -5.0, "knee_straighten_deg": 9.0}, ()),  # the knees hardly moved: no verdict
         ({"trunk_rise_deg": None}, ()),
+        # knees bent as far at the bottom: the ascent's order says which fault
+        ({"knee_deg": 60.0, "trunk_rise_deg": 25.0, "knee_straighten_deg": 55.0}, ("knee_dominant",)),
+        ({"knee_deg": 60.0, "trunk_rise_deg": -3.0, "knee_straighten_deg": 55.0}, ("hips_first",)),
+        ({"knee_deg": 60.0, "trunk_rise_deg": 0.0, "knee_straighten_deg": 9.0}, ("knee_dominant",)),
+        ({"knee_deg": 60.0, "trunk_rise_deg": None}, ("knee_dominant",)),  # order unmeasured: the bend
         ({"down_s": 0.7, "up_s": 0.8}, ("too_fast",)),
         ({"down_s": 0.8, "up_s": 0.8}, ()),
         (
             {"knee_deg": 60.0, "back_bow": 20.0, "trunk_rise_deg": -1.0, "down_s": 0.5, "up_s": 0.5},
-            FAULTS,
+            ("rounded_back", "hips_first", "too_fast"),
+        ),
+        (
+            {"knee_deg": 60.0, "back_bow": 20.0, "trunk_rise_deg": 20.0, "down_s": 0.5, "up_s": 0.5},
+            ("knee_dominant", "rounded_back", "too_fast"),
         ),
     ],
 )
@@ -194,6 +202,14 @@ def test_a_knee_dominant_rep_is_not_hips_first():
     """Knees bent far, but straightening together with the chest rising."""
     (d,) = run(stream(knee_deg=60.0, trunk_deg=48.0))
     assert "hips_first" not in d.faults
+
+
+def test_a_hips_first_rep_from_bent_knees_is_not_knee_dominant():
+    """The same bottom as a knee-dominant rep (knees 60, trunk 48), but the knees straighten first
+    while the chest stays down: the fault is the order, hips first."""
+    (d,) = run(stream(knee_deg=60.0, trunk_deg=48.0, hips_first=True))
+    assert d.knee_deg == pytest.approx(60, abs=1.5)
+    assert d.faults == ("hips_first",)
 
 
 def test_settings_move_the_thresholds():

@@ -68,9 +68,15 @@ def test_hips_first_category_bottoms_bend_the_knees_35_to_60_deg_per_rep():
     bottoms = [rt for s in specs for rt in Scene(s).rep_truths]
     knees = [rt.bottom_knee_deg for rt in bottoms]
     assert len(bottoms) >= 18 and all("hips_first" in rt.faults for rt in bottoms)
+    assert not any("knee_dominant" in rt.faults for rt in bottoms)
     assert all(35.0 <= k <= 60.0 for k in knees)
     assert min(knees) < 40.0 and max(knees) > 55.0
     assert all(rt.bottom_hip_angle_deg <= 115.0 for rt in bottoms)
+
+
+def test_a_hips_first_rep_from_well_bent_knees_is_labelled_hips_first_not_knee_dominant():
+    rt = Scene(one_rep(style="hips_first", knee_deg=55.0, tip_deg=3.0)).rep_truths[0]
+    assert rt.bottom_knee_deg == pytest.approx(55.0) and rt.faults == ("hips_first",)
 
 
 def test_rounded_back_bows_the_spine_away_from_the_hip_shoulder_line():

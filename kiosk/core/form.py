@@ -34,9 +34,11 @@ class FormSettings:
 
     knee_dominant_deg: float = _setting(
         45.0,
-        "knee_dominant: knee flexion at the bottom at or above this (deg). A hinge softens the knees"
-        " (15-30 deg, the article's 'slightly bend the knees'); from 45 the knees, not the hips, make the"
-        " depth ('squatting the hinge')",
+        "knee_dominant ('squatting the hinge'): the knees, not the hips, make the depth - knee flexion at"
+        " the bottom at or above this (deg), and on the way up the chest rises with the knees straightening"
+        " (not hips_first). A hinge softens the knees (15-30 deg, the article's 'slightly bend the"
+        " knees'). Knees as bent that straighten first while the chest stays down are hips_first instead:"
+        " a pull from the floor starts on bent knees either way, the ascent's order tells the two apart",
     )
     rounded_back_deg: float = _setting(
         15.0,
@@ -179,18 +181,24 @@ def judge(
 ) -> tuple[str, ...]:
     """The fault table: measures of one rep -> fault codes (FAULTS order). nan/None = unmeasured, no
     verdict. `trunk_rise_deg`: how far the trunk had risen by the time the knees had straightened half
-    way up; `knee_straighten_deg`: how far the knees straightened on the way up."""
+    way up; `knee_straighten_deg`: how far the knees straightened on the way up.
+
+    knee_dominant and hips_first exclude each other: both can start from knees bent 45 deg or more
+    at the bottom (which looks the same either way); knees that straighten first with the chest still
+    down are hips_first, knees that stay bent while the chest rises are knee_dominant. When the
+    ascent's order was not measured the knee bend alone decides."""
     s = settings or FormSettings()
     out = []
-    if not math.isnan(knee_deg) and knee_deg >= s.knee_dominant_deg:
-        out.append("knee_dominant")
-    if not math.isnan(back_bow) and back_bow >= s.rounded_back_deg:
-        out.append("rounded_back")
-    if (
+    hips_first = (
         trunk_rise_deg is not None
         and knee_straighten_deg >= s.hips_first_knee_deg
         and trunk_rise_deg < s.hips_first_rise_deg
-    ):
+    )
+    if not math.isnan(knee_deg) and knee_deg >= s.knee_dominant_deg and not hips_first:
+        out.append("knee_dominant")
+    if not math.isnan(back_bow) and back_bow >= s.rounded_back_deg:
+        out.append("rounded_back")
+    if hips_first:
         out.append("hips_first")
     if down_s + up_s < s.too_fast_s:  # (nan, not seen: no verdict)
         out.append("too_fast")

@@ -35,7 +35,7 @@ KINDS = ("empty", "walk_in", "stand", "rep", "partial", "walk_out", "fidget", "s
 # still go back), "hips_first" (the knees straighten first on the way up, the trunk stays forward)
 STYLES = ("hinge", "knee", "hips_first")
 # fault labels in RepTruth
-KNEE_DOMINANT_DEG = 45.0  # bottom knee flexion at or above this
+KNEE_DOMINANT_DEG = 45.0  # bottom knee flexion at or above this, and not a hips-first ascent
 ROUNDED_BACK_DEG = 15.0  # spine bow at or above this
 TOO_FAST_S = 1.6  # descent + ascent below this
 WALK_SPEED_M_S = 1.1
@@ -217,7 +217,9 @@ class Scene:
                     break
                 i += 1
             faults = []
-            if low.knee_bend_deg >= KNEE_DOMINANT_DEG:
+            # (a hips-first ascent from knees bent as far is that fault, not knee-dominant: the knees
+            # straighten first instead of staying bent while the chest rises - kiosk.core.form)
+            if low.knee_bend_deg >= KNEE_DOMINANT_DEG and seg.style != "hips_first":
                 faults.append("knee_dominant")
             if seg.bow_deg >= ROUNDED_BACK_DEG:
                 faults.append("rounded_back")
