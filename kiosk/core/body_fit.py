@@ -22,6 +22,7 @@ shin_deg + thigh_deg.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -154,21 +155,99 @@ def _erode(m: np.ndarray, *, square: bool) -> np.ndarray:
     return out
 
 
-def _lookup(sd: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Bilinear lookup of sd at float coordinates (clamped to the map's border)."""
+def _lookup(sd: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Bilinear lookup of sd at float coordinates p = (x, y), shape (2, M) (clamped to the map's
+    border)."""
     h, w = sd.shape
-    x = np.clip(x, 0.0, w - 1.001)
-    y = np.clip(y, 0.0, h - 1.001)
-    x0 = x.astype(np.intp)
-    y0 = y.astype(np.intp)
-    fx = x - x0
-    fy = y - y0
-    flat = sd.ravel()
-    i = y0 * w + x0
-    a, b = flat[i], flat[i + 1]
-    c, d = flat[i + w], flat[i + w + 1]
+    p = np.clip(p, 0.0, np.array([[w - 1.001], [h - 1.001]]))
+    p0 = p.astype(np.intp)
+    fx, fy = p - p0
+    i = p0[1] * w + p0[0]
+    a, b, c, d = np.take(sd, i + np.array([[0], [1], [w], [w + 1]]))
     top = a + fx * (b - a)
     return top + fy * (c + fx * (d - c) - top)
+
+
+@functools.lru_cache(maxsize=16)
+def _plan(nd: int, ns: int, nf: int, nk: int) -> dict[str, np.ndarray]:
+    """Where each sample point of a (nd, ns, nf, nk) grid of poses comes from, for `Fitter.grid`.
+
+    Every point is joint + along * direction + r * second direction: the joint a segment hangs from
+    (x from the table ankles (d), knees (d, s), hips (d, s, f); y from ankle, knees (s), hips (s, f): y
+    does not depend on the ankle's x), `along` and `r` from the fitter's tables. The axis points
+    (shin, thigh, trunk, then the head: shoulders + neck) come first, one per distinct prefix of the
+    parameters their segment depends on; then the outline points, rows of the depth scales."""
+    d, s, f, k = np.meshgrid(
+        np.arange(nd), np.arange(ns), np.arange(nf), np.arange(nk), indexing="ij", sparse=True
+    )
+    ds, dsf, dsfk = d * ns + s, (d * ns + s) * nf + f, ((d * ns + s) * nf + f) * nk + k
+    n_dir = ns + nf + 2 * nk  # directions: shins, thighs, trunks, necks; then the normals to them
+    rows = []  # per segment: joint x index, joint y index, direction, along index (all (..., S))
+    for seg, (jx, jy, di, n_t) in enumerate(
+        (
+            (d[..., 0, 0], 0 * s[..., 0, 0], s[..., 0, 0], _T_SHIN.size),
+            (nd + ds[..., 0], 1 + s[..., 0] + 0 * d[..., 0], ns + f[..., 0], _T_THIGH.size),
+            (nd + nd * ns + dsf, 1 + ns + s * nf + f, ns + nf + k, _T_TRUNK.size),
+        )
+    ):
+        t = np.arange(n_t)
+        shape = np.broadcast_shapes(np.shape(jx), np.shape(jy), np.shape(di))
+        rows.append([np.broadcast_to(np.asarray(v)[..., None], (*shape, n_t)).ravel() for v in (jx, jy, di)])
+        rows[-1].append(np.broadcast_to(_SEG_AT[seg] + t, (*shape, n_t)).ravel())
+    jx_h, jy_h = rows[2][0][:: _T_TRUNK.size], rows[2][1][:: _T_TRUNK.size]
+    trunk_dir = np.broadcast_to(ns + nf + k, (nd, ns, nf, nk)).ravel()
+    head = [jx_h, jy_h, trunk_dir, np.full(jx_h.size, _SEG_AT[3])]
+    ax = [np.concatenate([r[i] for r in rows] + [head[i]]) for i in range(4)]
+    n_ax = ax[0].size
+    # outline points: the axis point's joint, direction and along, r = radius x depth scale, the normal
+    n_sc = _DEPTH_SCALES.size
+    edge_of = np.repeat(np.arange(n_ax - jx_h.size), n_sc)
+    sc = np.tile(np.arange(n_sc), n_ax - jx_h.size)
+    r_idx = np.concatenate(
+        [np.zeros(n_ax - jx_h.size, np.intp), np.full(jx_h.size, _R_NECK), 1 + ax[3][edge_of] * n_sc + sc]
+    )
+    d2 = np.concatenate([np.zeros(n_ax - jx_h.size, np.intp), trunk_dir + nk, n_dir + ax[2][edge_of]])
+    n_s, n_f = nd * ns * _T_SHIN.size, nd * ns * nf * _T_THIGH.size
+    n_k = nd * ns * nf * nk * _T_TRUNK.size
+    # each candidate's 14 axis samples, in the order of the chain
+    c14 = np.concatenate(
+        [
+            np.broadcast_to(
+                (ds[..., None] * _T_SHIN.size + np.arange(_T_SHIN.size)), (nd, ns, nf, nk, _T_SHIN.size)
+            ),
+            np.broadcast_to(
+                n_s + dsf[..., None] * _T_THIGH.size + np.arange(_T_THIGH.size),
+                (nd, ns, nf, nk, _T_THIGH.size),
+            ),
+            n_s + n_f + dsfk[..., None] * _T_TRUNK.size + np.arange(_T_TRUNK.size),
+            n_s + n_f + n_k + dsfk[..., None],
+        ],
+        axis=-1,
+    ).reshape(-1, _N_SAMPLES)
+    # the outline's rows: each segment instance (shin (d, s), thigh (d, s, f), trunk (d, s, f, k)) sums
+    # its samples' rows
+    n_inst = (nd * ns, nd * ns * nf, nd * ns * nf * nk)
+    starts = np.concatenate(
+        [
+            o + np.arange(n) * t
+            for o, n, t in zip(
+                np.cumsum([0, n_s, n_f]), n_inst, (_T_SHIN.size, _T_THIGH.size, _T_TRUNK.size), strict=True
+            )
+        ]
+    )
+    return {
+        "jx": np.concatenate([ax[0], ax[0][edge_of]]),
+        "jy": np.concatenate([ax[1], ax[1][edge_of]]),
+        "d1": np.concatenate([ax[2], ax[2][edge_of]]),
+        "a": np.concatenate([ax[3], ax[3][edge_of]]),
+        "r": r_idx,
+        "d2": d2,
+        "n_ax": n_ax,
+        "edge_of": edge_of,
+        "c14": c14,
+        "starts": starts,
+        "n_inst": n_inst,
+    }
 
 
 class Fitter:
@@ -186,80 +265,94 @@ class Fitter:
         self.r_shin, self.r_thigh, self.r_trunk = model.segment_radii()
         self.r_head = _R_HEAD * model.height_px
         ls, lt, lk, lh = model.lengths()
-        # sample points: shin, thigh, trunk (axis and outline), then the head (axis only, along the
-        # neck from the shoulders)
-        self._seg = np.repeat([0, 1, 2, 3], [_T_SHIN.size, _T_THIGH.size, _T_TRUNK.size, 1])
-        self._n_edge = _T_SHIN.size + _T_THIGH.size + _T_TRUNK.size
-        self._seg_starts = np.array([0, _T_SHIN.size, _T_SHIN.size + _T_THIGH.size])
-        self._along = np.concatenate([ls * _T_SHIN, lt * _T_THIGH, lk * _T_TRUNK, [lh]])[None, :]
+        self._lengths = (ls, lt)
+        # per sample point (shin, thigh, trunk, then the head: along the neck from the shoulders): the
+        # distance along its segment, the axis' required depth inside; per outline point, its distance
+        # behind the axis at each depth scale
+        self._along = np.concatenate([ls * _T_SHIN, lt * _T_THIGH, lk * _T_TRUNK, [lk]])
         radii = np.concatenate([self.r_shin, self.r_thigh, self.r_trunk])
-        self._rr = radii[None, :, None] * _DEPTH_SCALES[None, None, :]
-        self._axis_need = np.minimum(0.7 * np.append(radii, self.r_head), 6.0)[None, :]
+        self._axis_need = np.minimum(0.7 * np.append(radii, self.r_head), 6.0)
+        self._r = np.concatenate([[0.0], (radii[:, None] * _DEPTH_SCALES).ravel(), [lh]])
+        self._tables: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
 
-    def full(self, ax, ay, shin, thigh, trunk) -> np.ndarray:
-        """Cost of whole poses (arrays of N candidates): every sample point of every segment, the
-        axis points and the posterior outline points, looked up in one batch."""
-        n = ax.size
-        ls, lt, lk, _ = self.model.lengths()
+    def grid(self, ax, ay: float, shin, thigh, trunk) -> np.ndarray:
+        """Cost of every combination of ankle x (pose coordinates), shin, thigh and trunk angles (1-D
+        arrays), shape (ax, shin, thigh, trunk). The cost is separable along the chain: the shin's
+        samples depend only on (ax, shin), the thigh's on (ax, shin, thigh), the trunk's and the head's
+        on all four, so each segment is looked up once per distinct prefix (all in one batch) and the
+        segments' costs are broadcast-added. The same numbers, to the last bit, as evaluating every
+        sample of every pose (a last-bit change in one frame moves the tracking in every later one)."""
+        shape = (ax.size, shin.size, thigh.size, trunk.size)
+        plan = _plan(*shape)
+        tables = self._tables.get(shape)
+        if tables is None:
+            tables = self._tables[shape] = (
+                self._along[plan["a"]],
+                self._r[plan["r"]],
+                self._axis_need[plan["a"][: plan["n_ax"]]],
+            )
+        along, r, need = tables
+        ls, lt = self._lengths
+        ns, nf = shape[1], shape[2]
+        # directions up the chain (shins, thighs, trunks, necks), then the normals to them (uy, -ux),
+        # pointing to the back
+        u = np.empty((2, 2, ns + nf + 2 * shape[3]))
         ang = np.radians(np.concatenate([shin, thigh, trunk, trunk * HEAD_FOLLOW]))
-        sn, cs = np.sin(ang), np.cos(ang)
-        # unit directions up the chain, (4, N): shin, thigh, trunk, neck
-        ux = sn.reshape(4, n)
-        ux[1] *= -1.0
-        uy = -cs.reshape(4, n)
-        jx = np.empty((4, n))
-        jy = np.empty((4, n))
-        jx[0], jy[0] = ax + self.ox, ay + self.oy
-        jx[1], jy[1] = jx[0] + ls * ux[0], jy[0] + ls * uy[0]
-        jx[2], jy[2] = jx[1] + lt * ux[1], jy[1] + lt * uy[1]
-        jx[3], jy[3] = jx[2] + lk * ux[2], jy[2] + lk * uy[2]
-        seg = self._seg
-        sux, suy = ux[seg].T, uy[seg].T  # (N, S): direction at each sample (the head: the neck's)
-        # points per candidate: S axis points, then S_e x depth-scale outline points; the normal
-        # (uy, -ux) points to the back
-        px = jx[seg].T + self._along * sux
-        py = jy[seg].T + self._along * suy
-        e = self._n_edge
-        qx = px[:, :e, None] + self._rr * suy[:, :e, None]
-        qy = py[:, :e, None] - self._rr * sux[:, :e, None]
-        v = _lookup(
-            self.sd,
-            np.concatenate([px, qx.reshape(n, -1)], axis=1),
-            np.concatenate([py, qy.reshape(n, -1)], axis=1),
-        )
-        s_all = px.shape[1]
-        c_axis = np.clip(self._axis_need - v[:, :s_all], 0.0, 6.0)
-        c_edge = np.minimum(np.abs(v[:, s_all:]), 4.0).reshape(n, e, -1)
+        np.sin(ang, out=u[0, 0])
+        np.cos(ang, out=u[0, 1])
+        u[0, 0, ns : ns + nf] *= -1.0
+        u[0, 1] *= -1.0
+        u[1, 0] = u[0, 1]
+        np.negative(u[0, 0], out=u[1, 1])
+        u = u.transpose(1, 0, 2).reshape(2, -1)
+        jx = ax + self.ox
+        jy = ay + self.oy
+        kx = jx[:, None] + ls * u[0, :ns]
+        ky = jy + ls * u[1, :ns]
+        hx = kx[:, :, None] + lt * u[0, ns : ns + nf]
+        hy = ky[:, None] + lt * u[1, ns : ns + nf]
+        p = np.empty((2, along.size))
+        np.take(np.concatenate([jx, kx.ravel(), hx.ravel()]), plan["jx"], out=p[0])
+        np.take(np.concatenate([[jy], ky, hy.ravel()]), plan["jy"], out=p[1])
+        p += along * np.take(u, plan["d1"], axis=1)
+        p += r * np.take(u, plan["d2"], axis=1)
+        v = _lookup(self.sd, p)
+        n_ax = plan["n_ax"]
+        c_axis = np.clip(need - v[:n_ax], 0.0, 6.0)
+        c_edge = np.minimum(np.abs(v[n_ax:]), 4.0)
         if self.y_seen < self.sd.shape[0]:
-            hidden = py > self.y_seen
-            c_axis[hidden] = 0.0
-            c_edge[hidden[:, :e]] = 0.0
-        per_seg = np.add.reduceat(c_edge, self._seg_starts, axis=1).min(axis=2)
-        return per_seg.sum(axis=1) + _AXIS_W * c_axis.sum(axis=1)
+            seen = p[1, :n_ax] <= self.y_seen
+            c_axis *= seen
+            c_edge *= seen[plan["edge_of"]]
+        e = np.add.reduceat(c_edge.reshape(-1, _DEPTH_SCALES.size), plan["starts"], axis=0).min(axis=1)
+        n_s, n_f, _ = plan["n_inst"]
+        edge = (e[:n_s].reshape(*shape[:2], 1, 1) + e[n_s : n_s + n_f].reshape(*shape[:3], 1)) + e[
+            n_s + n_f :
+        ].reshape(shape)
+        return edge + _AXIS_W * np.take(c_axis, plan["c14"]).sum(axis=1).reshape(shape)
 
 
 _N_SAMPLES = len(_T_SHIN) + len(_T_THIGH) + len(_T_TRUNK) + 1
+_SEG_AT = np.cumsum([0, len(_T_SHIN), len(_T_THIGH), len(_T_TRUNK)])
+_R_NECK = 1 + (_N_SAMPLES - 1) * _DEPTH_SCALES.size  # the head's r: the neck, from the shoulders
 
 
-def _search(fitter: Fitter, ankle_x, ankle_y, centre, offsets) -> tuple[np.ndarray, np.ndarray]:
-    """Costs of centre + every combination of offsets (dx_px, shin, thigh, trunk), as a grid of
-    offsets' shape, and the parameters at each point (4 x grid)."""
-    G = np.meshgrid(*offsets, indexing="ij")
-    shape = G[0].shape
-    cd = centre[0] + G[0].ravel()
-    cs = np.clip(centre[1] + G[1].ravel(), *SHIN_RANGE)
-    cf = np.clip(centre[2] + G[2].ravel(), *THIGH_RANGE)
-    ck = np.clip(centre[3] + G[3].ravel(), *TRUNK_RANGE)
-    ax = ankle_x + cd
-    c = fitter.full(ax, np.full_like(ax, ankle_y), cs, cf, ck)
+def _search(fitter: Fitter, ankle_x, ankle_y, centre, offsets) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Costs of centre + every combination of offsets (dx_px, shin, thigh, trunk), as a grid of the
+    offsets' sizes, and the parameter values along each of its axes."""
+    cd = centre[0] + offsets[0]
+    cs = np.clip(centre[1] + offsets[1], *SHIN_RANGE)
+    cf = np.clip(centre[2] + offsets[2], *THIGH_RANGE)
+    ck = np.clip(centre[3] + offsets[3], *TRUNK_RANGE)
+    c = fitter.grid(ankle_x + cd, ankle_y, cs, cf, ck)
     # knees do not bend backwards
-    c += np.maximum(0.0, -KNEE_MIN_DEG - (cs + cf)) * 2.0
-    return c.reshape(shape), np.stack([cd, cs, cf, ck]).reshape((4, *shape))
+    c += (np.maximum(0.0, -KNEE_MIN_DEG - (cs[:, None] + cf)) * 2.0)[:, :, None]
+    return c, (cd, cs, cf, ck)
 
 
-def _best(costs: np.ndarray, params: np.ndarray) -> tuple[np.ndarray, float, tuple[int, ...]]:
-    idx = np.unravel_index(int(np.argmin(costs)), costs.shape)
-    return params[(slice(None), *idx)].copy(), float(costs[idx]), tuple(int(i) for i in idx)
+def _best(costs: np.ndarray, params: tuple[np.ndarray, ...]) -> tuple[np.ndarray, float, tuple[int, ...]]:
+    idx = tuple(int(i) for i in np.unravel_index(int(np.argmin(costs)), costs.shape))
+    return np.array([p[i] for p, i in zip(params, idx, strict=True)]), float(costs[idx]), idx
 
 
 _ZERO = np.zeros(1)
