@@ -47,6 +47,15 @@ def stream(spec, cache: Path | None) -> dict:
         z = np.load(f)
         return {k: z[k] for k in z.files}
     frames, fps, _truths = render_clip(spec)
+    out = stream_of(frames, fps)
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(f, **{k: v for k, v in out.items() if k != "faults_live"})
+    return out
+
+
+def stream_of(frames: np.ndarray, fps: float) -> dict:
+    """`kiosk replay`'s pipeline over frames -> the per-frame stream the tracker is fed."""
     res = replay(frames, fps)
     nan = np.nan
     rows, reps = [], []
@@ -76,9 +85,6 @@ def stream(spec, cache: Path | None) -> dict:
             [",".join(r.rep_detail.faults) for r in res.results if r.rep_detail is not None], dtype=object
         ),
     }
-    if f is not None:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(f, **{k: v for k, v in out.items() if k != "faults_live"})
     return out
 
 
@@ -216,6 +222,61 @@ def score(specs, settings: FormSettings, cache: Path | None, verbose: bool) -> d
     }
 
 
+# what a real clip's notes call its form (../shared/clips/*.json "movement"), in the kiosk's words
+_LABELS = (
+    ("hip_first", "hips_first"),
+    ("hips rise first", "hips_first"),
+    ("hips-first", "hips_first"),
+    ("knee-dominant", "knee_dominant"),
+    ("knee_dominant", "knee_dominant"),
+    ("rounded", "rounded_back"),
+    ("correct", "clean"),
+)
+
+
+def real_sets(clips: Path) -> list[dict]:
+    """Every real clip with a hand count in `clips`: its reps' faults and the set's verdict, beside
+    what its notes call its form (None when they say nothing)."""
+    out = []
+    for meta_f in sorted(clips.glob("*.json")):
+        meta = json.loads(meta_f.read_text())
+        npz = clips / meta.get("npz", meta_f.stem + ".npz")
+        if not npz.exists() or not meta.get("manual_rep_count"):
+            continue
+        z = np.load(npz)
+        s = stream_of(z["frames"], float(z["fps"]))
+        details, _measures, _us = track(s, FormSettings())
+        notes = str(meta.get("movement", "")).lower()
+        label = next((code for key, code in _LABELS if key in notes), None)
+        summary = summarize(details, FormSettings())
+        out.append(
+            {
+                "clip": meta_f.stem,
+                "hand_count": int(meta["manual_rep_count"]),
+                "reps": len(details),
+                "labelled": label,
+                "per_rep": [",".join(d.faults) or "clean" for d in details],
+                "faults": dict(summary.faults),
+                "verdict": (summary.verdict or "clean") if details else "no reps",
+            }
+        )
+    return out
+
+
+def print_real(rows: list[dict]) -> None:
+    if not rows:
+        return
+    print("\n| real clip | reps / hand count | labelled | faults per rep | set verdict |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        counts = ", ".join(f"{f} {n}" for f, n in r["faults"].items() if n) or "none"
+        mark = "" if r["labelled"] in (None, r["verdict"]) else " (wrong)"
+        print(
+            f"| `{r['clip']}` | {r['reps']} / {r['hand_count']} | {r['labelled'] or '-'} | {counts} |"
+            f" {r['verdict']}{mark} |"
+        )
+
+
 def print_table(seed_base: int, r: dict) -> None:
     print(f"\nseed base {seed_base}: {r['clips']} clips")
     print("| fault | true reps | called | precision | recall |")
@@ -253,6 +314,10 @@ def main() -> int:
         specs = base + [s for s in specs if s.category != "base"]
     r = score(specs, FormSettings(), a.cache, a.verbose)
     print_table(a.seed_base, r)
+    clips = ROOT.parent / "shared" / "clips"
+    if clips.is_dir():  # (a checkout without ../shared scores the synthetic sets only)
+        r["real"] = real_sets(clips)
+        print_real(r["real"])
     OUT.mkdir(parents=True, exist_ok=True)
     name = f"form-{a.seed_base}" + ("" if cats == CATS else "-" + "-".join(cats))
     (OUT / f"{name}.json").write_text(json.dumps(r, indent=1))
