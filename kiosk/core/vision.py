@@ -154,7 +154,10 @@ def _heaviest_run(profile: np.ndarray, min_count: int, gap: int) -> tuple[int, i
     first of equal sums)."""
     idx = np.flatnonzero(profile >= min_count)
     # a new run starts where the next qualifying index is more than `gap` beyond the previous run
-    cut = np.flatnonzero(np.diff(idx) > gap + 1)
+    step = idx[1:] - idx[:-1]
+    if step.size == 0 or int(step.max()) <= gap + 1:  # one run (the usual case): no sums needed
+        return int(idx[0]), int(idx[-1]) + 1
+    cut = np.flatnonzero(step > gap + 1)
     starts = idx[np.concatenate(([0], cut + 1))]
     ends = idx[np.append(cut, idx.size - 1)] + 1
     csum = np.concatenate(([0], np.cumsum(profile)))
