@@ -660,9 +660,13 @@ class HipEstimator:
         sub = person[y0:y1, x0:x1]
         above = sub.copy()
         below = sub.copy()
-        for _ in range(gap):
-            above[1:] |= above[:-1]
-            below[:-1] |= below[1:]
+        reach, step = 0, 1
+        while reach < gap:  # reach 1, 3, 7, ... rows (doubling), the last step up to `gap` exactly
+            step = min(step, gap - reach)
+            above[step:] |= above[:-step]
+            below[:-step] |= below[step:]
+            reach += step
+            step *= 2
         sub |= above & below
         return self._angle(person, x0, y0, x1, y1, bbox)
 
