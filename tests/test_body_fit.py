@@ -64,6 +64,54 @@ def test_signed_distance_is_positive_inside_negative_outside_and_zero_on_the_edg
     assert sd[20, 10] == pytest.approx(0.5) and sd[20, 9] == pytest.approx(-0.5)
 
 
+def reference_signed_distance(mask, pad):
+    """signed_distance spelled out: count the erosions each pixel survives, 7 of the mask (inside) and
+    5 of the background (outside), alternating the cross and the 3x3 square; a neighbour beyond the
+    array erodes nothing."""
+    m = np.pad(mask, pad)
+    h, w = m.shape
+
+    def erode(cur, square):
+        padded = np.pad(cur, 1, constant_values=True)
+        out = cur.copy()
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                if square or dx == 0 or dy == 0:
+                    out &= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+        return out
+
+    count = np.zeros((h, w))
+    for sign, cur, n in ((1, m, 7), (-1, ~m, 5)):
+        for i in range(n):
+            count += sign * cur
+            cur = erode(cur, i % 2 == 1)
+    return (count + np.where(m, -0.5, 0.5)).astype(np.float32)
+
+
+def hand_made_masks():
+    yield np.zeros((5, 7), bool)
+    yield np.ones((9, 4), bool)
+    ring = np.zeros((40, 33), bool)
+    ring[3:37, 2:31] = True
+    ring[12:20, 9:25] = False  # a hole
+    ring[30:, 15] = False  # a slit to the border
+    yield ring
+    ys, xs = np.mgrid[0:70, 0:81]
+    yield (ys - 35) ** 2 + (xs - 30) ** 2 < 26**2  # a disc, wider than one 64-bit word
+    yield np.random.default_rng(3).random((23, 66)) < 0.7  # speckle
+    model = BodyModel(120.0)
+    yield draw(FitPose(40.0, 140.0, 20.0, 45.0, 45.0), model)
+
+
+@pytest.mark.parametrize("pad", [0, 1, 6])
+def test_signed_distance_is_exactly_the_counted_erosions(pad):
+    for mask in hand_made_masks():
+        got = signed_distance(mask, pad)
+        want = reference_signed_distance(mask, pad)
+        assert got.dtype == np.float32
+        assert np.array_equal(got, want)
+
+
 def test_knees_never_bend_backwards_in_the_fit():
     model = BodyModel(120.0)
     truth = FitPose(40.0, 140.0, 0.0, 0.0, 2.0)
