@@ -398,6 +398,30 @@ _WIDE = (
 )
 
 
+_COARSE = (_ZERO, np.arange(-25.0, 40.1, 16.0), np.arange(-60.0, 60.1, 15.0), np.arange(-60.0, 60.1, 15.0))
+_COARSE_KEEP = 2
+
+
+def _global_start(fitter: Fitter, ankle_x: float, ankle_y: float, slack_px: float) -> np.ndarray:
+    """Where a search without a previous pose starts: the best few of a coarse grid (the ankle where
+    the feet stand), each refined on a grid half as coarse with the ankle free by `slack_px`."""
+    c, p = _search(fitter, ankle_x, ankle_y, np.array([0.0, 15.0, 45.0, 45.0]), _COARSE)
+    half = (
+        np.array([-slack_px, 0.0, slack_px]),
+        *(np.array([-0.5 * (g[1] - g[0]), 0.0, 0.5 * (g[1] - g[0])]) for g in _COARSE[1:]),
+    )
+    best, best_cost = None, math.inf
+    for o in np.argsort(c, axis=None)[:_COARSE_KEEP]:
+        idx = np.unravel_index(int(o), c.shape)
+        start = np.array([q[i] for q, i in zip(p, idx, strict=True)])
+        c3, p3 = _search(fitter, ankle_x, ankle_y, start, half)
+        b, cost, _ = _best(c3, p3)
+        if cost < best_cost:
+            best, best_cost = b, cost
+    assert best is not None
+    return best
+
+
 def fit(
     fitter: Fitter,
     ankle_x: float,
@@ -417,15 +441,7 @@ def fit(
         pred = zip((prev.shin_deg, prev.thigh_deg, prev.trunk_deg), velocity, strict=True)
         start = np.array([0.0, *(p + 0.7 * v for p, v in pred)])
     else:
-        sl = ankle_slack_px
-        coarse = (
-            np.array([-sl, 0.0, sl]),
-            np.arange(-25.0, 40.1, 9.0),
-            np.arange(-60.0, 60.1, 12.0),
-            np.arange(-60.0, 60.1, 10.0),
-        )
-        c2, p2 = _search(fitter, ankle_x, ankle_y, np.array([0.0, 15.0, 45.0, 45.0]), coarse)
-        start, _, _ = _best(c2, p2)
+        start = _global_start(fitter, ankle_x, ankle_y, ankle_slack_px)
     grid = first
     for _ in range(3):
         costs, params = _search(fitter, ankle_x, ankle_y, start, grid)
