@@ -135,6 +135,15 @@ def _count(m: np.ndarray, axis: int) -> np.ndarray:
     return np.add.reduce(m.view(np.uint8), axis=axis, dtype=np.int16 if m.shape[axis] < 32768 else np.int32)
 
 
+def _nonzero2(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.nonzero of a 2-D bool array (rows, columns; the same order), from the flat indices: a fifth
+    of np.nonzero's cost on 2-D arrays."""
+    flat = np.flatnonzero(m)  # (copies a view to C order first)
+    w = m.shape[1]
+    ys = flat // w
+    return ys, flat - ys * w
+
+
 def _main_span(m: np.ndarray) -> tuple[int, int, int, int] | None:
     """Bounding box (x0, y0, x1, y1) of the heaviest run of occupied columns, narrow gaps bridged."""
     rows = np.flatnonzero(m.any(axis=1))  # (the columns are counted only over the occupied rows)
@@ -437,7 +446,7 @@ class BackgroundModel:
         # empty room is known it would eat into clothing that matches the wall, so it stops.)
         # (Only pixels on the foreground's edge can have a background neighbour: they are gathered
         # and tested there, a few hundred instead of the whole window.)
-        ys, xs = np.nonzero(fg & ~_shift_and(fg))
+        ys, xs = _nonzero2(fg & ~_shift_and(fg))
         if ys.size == 0:
             return
         h, w = fg.shape
@@ -744,7 +753,7 @@ class HipEstimator:
 
         if stand_h < 24:
             return no("body too small to measure")
-        ys, xs = np.nonzero(sub)
+        ys, xs = _nonzero2(sub)
         facing = self._facing(sub, has, first, last, xs, ys)
         sub_n = sub if facing > 0 else sub[:, ::-1]
         # the feet on the floor: the heel is the back of the lowest rows, the ankle just ahead of it
