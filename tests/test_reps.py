@@ -92,6 +92,22 @@ def test_rep_interrupted_by_leaving_is_abandoned():
     assert any(e.kind == "abandoned" for e in events)
 
 
+@pytest.mark.parametrize(
+    ("last_seen_deg", "gap_s", "counted"),
+    [
+        (160.0, 1.5, 1),  # past half way back up, then lost for a moment: seen standing, it counts
+        (160.0, 4.0, 0),  # ... lost too long: whatever they did is not known
+        (120.0, 1.5, 0),  # lost before half way up (deepest 100, standing 176): abandoned
+    ],
+)
+def test_a_gap_on_the_way_up_counts_only_from_past_half_way_and_briefly(last_seen_deg, gap_s, counted):
+    angles = trace((176, 176, 1.5), (176, 100, 1.2), (100, 100, 0.3), (100, last_seen_deg, 0.6))
+    angles += [None] * round(gap_s * FPS) + trace((176, 176, 1.0))
+    c, events = run(angles)
+    assert c.count == counted
+    assert any(e.kind == "abandoned" for e in events) == (counted == 0)
+
+
 def test_depth_fraction_goes_from_zero_standing_to_one_at_target():
     c = RepCounter()
     for i, a in enumerate(trace((176, 176, 1.5))):

@@ -21,7 +21,9 @@ class RepSettings:
     max_rep_s: float = 12.0  # slower ones are someone bending over to tie a shoe
     refractory_s: float = 0.4  # after a count, no new descent for this long
     calibrate_s: float = 0.2  # stand upright this long before the first rep can start
-    max_gap_s: float = 0.7  # an angle missing longer than this abandons the current rep
+    max_gap_s: float = 0.7  # an angle missing longer than this abandons the current rep ...
+    # ... unless it was last seen past half way back up: then standing seen within this long counts it
+    max_gap_up_s: float = 3.0
     smooth_tau_s: float = 0.08  # exponential smoothing time constant
     min_standing_deg: float = 150.0  # a "standing" angle below this is not trusted as standing
     # Seen only as they begin to move (someone still in view from the start on a busy wall): a rep
@@ -108,6 +110,10 @@ class RepCounter:
             return events
         if angle_deg is None:
             if self._t_seen is not None and t - self._t_seen > s.max_gap_s:
+                if self.phase == Phase.BOTTOM and self._past_half_up() and t - self._t_seen <= s.max_gap_up_s:
+                    # last seen well on the way up (a passer-by, a pose the model lost near the top):
+                    # seen standing again soon, the rep they were finishing counts
+                    return events
                 if self.phase in (Phase.DESCENDING, Phase.BOTTOM):
                     kind = "squat" if self._squat() else "abandoned"
                     events.append(RepEvent(kind, t, self.count, self._deepest))
@@ -207,6 +213,13 @@ class RepCounter:
                 self.phase = Phase.CALIBRATING  # bent over for a long time: re-learn standing
                 self._t_calib, self._calib_min, self._calib_max = t, a, a
         return events
+
+    def _past_half_up(self) -> bool:
+        """In the bottom phase, the last reading was rising and past half way from the deepest point
+        back to standing."""
+        if self.smoothed_deg is None or self.standing_deg is None:
+            return False
+        return self.smoothed_deg >= 0.5 * (self._deepest + self.standing_deg)
 
     def _looks_like_squat(self, knee_deg: float | None, trunk_deg: float | None) -> bool:
         s = self.settings
