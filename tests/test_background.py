@@ -101,3 +101,21 @@ def test_relearn_forgets_the_old_background():
     m.relearn()
     fg = learn(m, moved, rng, 5)
     assert fg.mean() < 0.002
+
+
+def test_a_clipped_white_panel_stays_background_while_the_exposure_drifts():
+    # A white poster brighter than the sensor's range (255 at any of these exposures) beside a person:
+    # as the auto-exposure drifts darker, the rest of the wall darkens and the poster stays clipped.
+    # Compensating the exposure lifts the poster's reading above the background it was learnt as, and
+    # that must not read as someone (nor spread as faint clothing from the person next to it).
+    rng = np.random.default_rng(7)
+    m = BackgroundModel(VisionSettings())
+    base = scene()
+    base[20:70, 100:140] = 320.0  # the poster's true brightness: clipped in every frame (noisy() clips)
+    learn(m, base, rng)
+    fg = None
+    for k in range(60):
+        exposure = 1.0 - 0.003 * k  # down to 0.82 (the poster still reads above 255)
+        fg = apply(m, noisy(person(base, x0=80, x1=96) * exposure, rng), person_mask=fg)
+    assert fg[22:68, 102:138].mean() < 0.02  # the poster
+    assert fg[25:105, 82:94].mean() > 0.9  # the person beside it is still there

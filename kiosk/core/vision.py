@@ -219,6 +219,7 @@ class BackgroundModel:
         self._t_start_s = 0.0
         self._t_quiet_s: float | None = None  # since when the room has looked empty (occupied start)
         self._last_span: tuple[int, int, int, int] | None = None
+        self._bg_clipped: np.ndarray | None = None  # background pixels learnt from clipped readings
 
     def relearn(self) -> None:
         """Forget the background; the next frame becomes the new empty-room estimate."""
@@ -237,6 +238,7 @@ class BackgroundModel:
         s = self._s
         if self._bg is None or self._bg.shape != img.shape:
             self._bg = img.copy()
+            self._bg_clipped = (img >= 254.0) if self._saturates(img) else None  # learnt from a clip
             self._fg_prev = np.zeros(img.shape, bool)
             self._unverified = np.ones(img.shape, bool)
             self._boot, self._boot_votes, self._still_votes = "undecided", 0, 0
@@ -295,9 +297,14 @@ class BackgroundModel:
             np.subtract(cur, diff, out=diff)
         else:
             diff = cur - bg
-        if self._saturates(img):
+        clipped = img >= 254.0 if self._saturates(img) else None
+        if clipped is not None:
             # under a brighter exposure a white wall clips at 255: darker than "expected" is not a person
-            np.maximum(diff, 0.0, out=diff, where=img >= 254.0)
+            np.maximum(diff, 0.0, out=diff, where=clipped)
+            if self._bg_clipped is not None:
+                # and where the wall was learnt from clipped readings too, its true brightness is not
+                # known: as the exposure drifts, brighter than "expected" is not a person either
+                diff[clipped & self._bg_clipped] = 0.0
         fg = np.abs(diff) - s.diff_relative * bg > thr
         if self._boot == "empty":  # needs a background that really is the empty room
             self._add_faint(fg, diff, thr, person_mask)
@@ -309,6 +316,12 @@ class BackgroundModel:
             if prow.size:
                 pcol = np.flatnonzero(person_mask.any(axis=0))
                 keep[max(0, prow[0] - 3) : prow[-1] + 4, max(0, pcol[0] - 3) : pcol[-1] + 4] = True
+        if clipped is not None or self._bg_clipped is not None:  # which learnt pixels were clipped
+            if self._bg_clipped is None:
+                self._bg_clipped = np.zeros(img.shape, bool)
+            np.copyto(self._bg_clipped, img >= 254.0 if clipped is None else clipped, where=~keep)
+            if not self._bg_clipped.any():
+                self._bg_clipped = None
         delta = cur - bg
         delta[keep] = 0.0
         # the first frames after (re)learning average out the first frame's own noise
