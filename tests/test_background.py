@@ -119,3 +119,14 @@ def test_a_clipped_white_panel_stays_background_while_the_exposure_drifts():
         fg = apply(m, noisy(person(base, x0=80, x1=96) * exposure, rng), person_mask=fg)
     assert fg[22:68, 102:138].mean() < 0.02  # the poster
     assert fg[25:105, 82:94].mean() > 0.9  # the person beside it is still there
+
+
+def test_the_person_followed_is_the_one_in_last_frames_columns():
+    from kiosk.core.vision import _main_span
+
+    m = np.zeros((H, W), bool)
+    m[20:110, 30:45] = True  # the lifter, slimmer
+    m[10:100, 100:130] = True  # a bigger blob elsewhere (a poster gone wrong, someone standing)
+    assert _main_span(m)[0] == 100  # alone, the heaviest wins
+    assert _main_span(m, near=(28, 47))[:3] == (30, 20, 45)  # the lifter is followed
+    assert _main_span(m, near=(60, 80))[0] == 100  # nothing there: the heaviest again

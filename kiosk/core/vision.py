@@ -144,23 +144,26 @@ def _nonzero2(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ys, flat - ys * w
 
 
-def _main_span(m: np.ndarray) -> tuple[int, int, int, int] | None:
-    """Bounding box (x0, y0, x1, y1) of the heaviest run of occupied columns, narrow gaps bridged."""
+def _main_span(m: np.ndarray, near: tuple[int, int] | None = None) -> tuple[int, int, int, int] | None:
+    """Bounding box (x0, y0, x1, y1) of the heaviest run of occupied columns, narrow gaps bridged;
+    with `near` (columns x0, x1), the heaviest of the runs overlapping those, if any does."""
     rows = np.flatnonzero(m.any(axis=1))  # (the columns are counted only over the occupied rows)
     if rows.size == 0:
         return None
     cols = _count(m[rows[0] : rows[-1] + 1], 0)
     if cols.max() < 2:
         return None
-    x0, x1 = _heaviest_run(cols, 2, max(2, m.shape[1] // 80))
+    x0, x1 = _heaviest_run(cols, 2, max(2, m.shape[1] // 80), near)
     rows = _count(m[:, x0:x1], 1)
     y0, y1 = _heaviest_run(rows, 1, max(2, m.shape[0] // 30))
     return x0, y0, x1, y1
 
 
-def _heaviest_run(profile: np.ndarray, min_count: int, gap: int) -> tuple[int, int]:
+def _heaviest_run(
+    profile: np.ndarray, min_count: int, gap: int, near: tuple[int, int] | None = None
+) -> tuple[int, int]:
     """The run of profile >= min_count with the largest sum, bridging gaps up to `gap` long (the
-    first of equal sums)."""
+    first of equal sums); with `near` (start, end), only runs overlapping it compete, if any does."""
     idx = np.flatnonzero(profile >= min_count)
     # a new run starts where the next qualifying index is more than `gap` beyond the previous run
     step = idx[1:] - idx[:-1]
@@ -170,7 +173,12 @@ def _heaviest_run(profile: np.ndarray, min_count: int, gap: int) -> tuple[int, i
     starts = idx[np.concatenate(([0], cut + 1))]
     ends = idx[np.append(cut, idx.size - 1)] + 1
     csum = np.concatenate(([0], np.cumsum(profile)))
-    g = int(np.argmax(csum[ends] - csum[starts]))
+    sums = csum[ends] - csum[starts]
+    if near is not None:
+        overlap = (starts < near[1]) & (ends > near[0])
+        if overlap.any():
+            sums = np.where(overlap, sums, -1)
+    g = int(np.argmax(sums))
     return int(starts[g]), int(ends[g])
 
 
@@ -582,6 +590,7 @@ class HipEstimator:
         self._track = _Track()
         self._scale = 1
         self._person_prev: np.ndarray | None = None
+        self._cols_prev: tuple[int, int] | None = None  # last frame's person's columns
         self._upright = False
 
     def relearn_background(self) -> None:
@@ -589,6 +598,7 @@ class HipEstimator:
         self.background.relearn()
         self._track = _Track()
         self._person_prev = None
+        self._cols_prev = None
 
     def process(self, frame: np.ndarray, t_s: float) -> Observation:
         """Analyse one grayscale frame (H x W uint8) seen at `t_s` (monotonic seconds)."""
@@ -613,6 +623,8 @@ class HipEstimator:
         fg = self.background.apply(img, t_s, person_mask=self._person_prev)
         obs = self._measure(fg)
         self._person_prev = obs.mask if obs.present else None
+        # the person's columns, for the next frame (analysis pixels): the same person is followed
+        self._cols_prev = (obs.bbox[0] // k, -(-obs.bbox[2] // k)) if obs.present and obs.bbox else None
         if not obs.present and obs.bbox is None:  # nobody: the next person's view is judged afresh
             tr = self._track
             tr.spread.clear()
@@ -635,7 +647,7 @@ class HipEstimator:
             win = (slice(max(0, rows[0] - 2), rows[-1] + 3), slice(max(0, cols[0] - 2), cols[-1] + 3))
             m[win] = _shift_and(_shift_or(_shift_or(_shift_and(fg[win]))))
         empty = Observation(False, None, 0.0, "nobody in view", m, k)
-        span = _main_span(m)
+        span = _main_span(m, self._cols_prev)
         if span is None:
             return empty
         x0, y0, x1, y1 = span
