@@ -72,6 +72,7 @@ def test_hips_first_category_bottoms_bend_the_knees_35_to_60_deg_per_rep():
     assert all(35.0 <= k <= 60.0 for k in knees)
     assert min(knees) < 40.0 and max(knees) > 55.0
     assert all(rt.bottom_hip_angle_deg <= 115.0 for rt in bottoms)
+    assert all(rt.bottom_trunk_deg >= 38.0 for rt in bottoms)  # the chest over the bell, not a squat
 
 
 def test_a_hips_first_rep_from_well_bent_knees_is_labelled_hips_first_not_knee_dominant():

@@ -34,6 +34,7 @@ KINDS = ("empty", "walk_in", "stand", "rep", "partial", "walk_out", "fidget", "s
 # how a rep moves: "hinge" (hips back, knees soft), "knee" (knee-dominant: looks like a squat, the hips
 # still go back), "hips_first" (the knees straighten first on the way up, the trunk stays forward)
 STYLES = ("hinge", "knee", "hips_first")
+HIPS_FIRST_MIN_LEAN_DEG = 40.0
 # fault labels in RepTruth
 KNEE_DOMINANT_DEG = 45.0  # bottom knee flexion at or above this, and not a hips-first ascent
 ROUNDED_BACK_DEG = 15.0  # spine bow at or above this
@@ -144,7 +145,9 @@ def bottom_pose(seg: Segment, posture_deg: float) -> Pose:
     elif seg.style == "hips_first":
         hip_flex = posture_deg + (90.0 - posture_deg) * min(seg.depth, 1.2)
         knee = seg.knee_deg or 38.0
-        pose = Pose(torso_lean_deg=hip_flex - 0.7 * knee, knee_bend_deg=knee)
+        # a pull from the floor keeps the chest over the bell however bent the knees: the trunk leans
+        # at least HIPS_FIRST_MIN_LEAN_DEG (the real hips-first set, tby_0016h_1, 47-68 deg)
+        pose = Pose(torso_lean_deg=max(hip_flex - 0.7 * knee, HIPS_FIRST_MIN_LEAN_DEG), knee_bend_deg=knee)
     else:
         pose = hinge_pose(seg.depth, posture_deg=posture_deg)
     return replace(pose, spine_bow_deg=seg.bow_deg)
