@@ -45,6 +45,9 @@ CLEAN = dict(knee_deg=22.0, back_bow=2.0, trunk_rise_deg=30.0, knee_straighten_d
         ({"knee_deg": 60.0, "trunk_rise_deg": None}, ("knee_dominant",)),  # order unmeasured: the bend
         ({"down_s": 0.7, "up_s": 0.8}, ("too_fast",)),
         ({"down_s": 0.8, "up_s": 0.8}, ()),
+        ({"down_s": 1.2, "up_s": 0.5}, ()),  # lowered under control, a brisk stand-up: the hip drive
+        ({"down_s": 0.6, "up_s": 0.8}, ("too_fast",)),  # dropped into the bottom, bounced out
+        ({"down_s": 0.6, "up_s": 1.4}, ()),  # a quick descent, then a slow, controlled stand-up
         (
             {"knee_deg": 60.0, "back_bow": 20.0, "trunk_rise_deg": -1.0, "down_s": 0.5, "up_s": 0.5},
             ("rounded_back", "hips_first", "too_fast"),
@@ -65,6 +68,7 @@ def test_every_setting_has_a_default_and_help():
         "knee_dominant_deg",
         "rounded_back_deg",
         "hips_first_rise_deg",
+        "too_fast_down_s",
         "too_fast_s",
         "cue_window",
         "cue_repeats",

@@ -57,10 +57,14 @@ class FormSettings:
         10.0,
         "hips_first is only judged when the knees straighten at least this much (deg) on the way up",
     )
+    too_fast_down_s: float = _setting(
+        0.8,
+        "too_fast: dropping into the bottom and bouncing out - the way down takes less than this (s) ...",
+    )
     too_fast_s: float = _setting(
         1.6,
-        "too_fast: down + up take less than this (s) - under 0.8 s each way is dropping and bouncing,"
-        " not a controlled hinge",
+        "... and down + up less than this (s). A quick descent with a slow, controlled stand-up is not"
+        " bouncing; nor is a brisk stand-up after a controlled descent (the hip drive a hinge wants)",
     )
     set_fault_share: float = _setting(
         1 / 3,
@@ -200,7 +204,7 @@ def judge(
         out.append("rounded_back")
     if hips_first:
         out.append("hips_first")
-    if down_s + up_s < s.too_fast_s:  # (nan, not seen: no verdict)
+    if down_s < s.too_fast_down_s and down_s + up_s < s.too_fast_s:  # (nan, not seen: no verdict)
         out.append("too_fast")
     return tuple(out)
 

@@ -155,7 +155,7 @@ def exposure_jump_set(**kw) -> SceneSpec:
 
 # The trainer demo's demonstrations (kiosk.core.modes.DEMO_SHOWS): one rep of each, clear of the fault
 # lines the generator's truth draws (kiosk.sim.scene: knees >= 45 deg, spine bow >= 15 deg, a
-# hips-first ascent, down + up < 1.6 s) and inside the ranges the form benchmark draws, so the kiosk
+# hips-first ascent, a descent under 0.8 s) and inside the ranges the form benchmark draws, so the kiosk
 # reads them as it reads those. `k` varies the depth a little from rep to rep.
 _DEMO_REPS = {
     "clean": lambda k: Segment("rep", 4.2, 0.9 + 0.03 * (k % 3), 1.4, 0.4, 1.2),
@@ -220,7 +220,7 @@ def _looks(rng: np.random.Generator, *, background: str | None = None) -> dict:
 
 
 def _styled_set(rng: np.random.Generator, n: int, style: str, *, fast_share: float = 0.2) -> list[Segment]:
-    """`n` full reps of one style, a share of them fast (descent + ascent under 1.6 s)."""
+    """`n` full reps of one style, a share of them fast (a descent under 0.8 s, the ascent as quick)."""
     out = []
     for _ in range(n):
         fast = rng.random() < fast_share

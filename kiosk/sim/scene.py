@@ -38,7 +38,8 @@ HIPS_FIRST_MIN_LEAN_DEG = 40.0
 # fault labels in RepTruth
 KNEE_DOMINANT_DEG = 45.0  # bottom knee flexion at or above this, and not a hips-first ascent
 ROUNDED_BACK_DEG = 15.0  # spine bow at or above this
-TOO_FAST_S = 1.6  # descent + ascent below this
+TOO_FAST_DOWN_S = 0.8  # a descent below this and descent + ascent below TOO_FAST_S
+TOO_FAST_S = 1.6  # (kiosk.core.form.FormSettings.too_fast_down_s, too_fast_s)
 WALK_SPEED_M_S = 1.1
 STEP_HZ = 0.9
 
@@ -228,7 +229,7 @@ class Scene:
                 faults.append("rounded_back")
             if seg.style == "hips_first":
                 faults.append("hips_first")
-            if seg.descent_s + seg.ascent_s < TOO_FAST_S:
+            if seg.descent_s < TOO_FAST_DOWN_S and seg.descent_s + seg.ascent_s < TOO_FAST_S:
                 faults.append("too_fast")
             self.rep_truths.append(
                 RepTruth(
