@@ -324,10 +324,12 @@ class BackgroundModel:
             if prow.size:
                 pcol = np.flatnonzero(person_mask.any(axis=0))
                 keep[max(0, prow[0] - 3) : prow[-1] + 4, max(0, pcol[0] - 3) : pcol[-1] + 4] = True
-        if clipped is not None or self._bg_clipped is not None:  # which learnt pixels were clipped
+        if clipped is not None:  # which learnt pixels were clipped
             if self._bg_clipped is None:
                 self._bg_clipped = np.zeros(img.shape, bool)
-            np.copyto(self._bg_clipped, img >= 254.0 if clipped is None else clipped, where=~keep)
+            np.copyto(self._bg_clipped, clipped, where=~keep)
+        elif self._bg_clipped is not None:  # nothing clipped this frame: what is learnt now is not
+            self._bg_clipped[~keep] = False
             if not self._bg_clipped.any():
                 self._bg_clipped = None
         delta = cur - bg
