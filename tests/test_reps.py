@@ -151,11 +151,54 @@ def test_reset_set_keeps_calibration():
     ("first_deg", "reps"),
     [
         (174.0, 1),  # seen standing tall for a moment, already on the way down: the rep counts
-        (140.0, 0),  # first seen part-way down: no standing start was seen, nothing counts
+        (140.0, 1),  # first seen part-way down (still in view from the start): down to depth and up counts
+        (130.0, 1),  # first seen near the bottom, still going down: counts
+        (105.0, 0),  # first seen at the bottom, no way down seen (someone bent over who stands up): not
     ],
 )
-def test_someone_first_seen_as_they_begin_a_rep_is_counted_only_from_a_tall_reading(first_deg, reps):
+def test_someone_first_seen_during_their_first_rep_has_it_counted(first_deg, reps):
     angles = trace((first_deg, 100.0, 1.0), (100.0, 100.0, 0.3), (100.0, 176.0, 1.0), (176.0, 176.0, 1.0))
     c, events = run(angles)
     assert c.count == reps
     assert [e.kind for e in events].count("rep") == reps
+    # the next rep counts from the standing angle learnt on the way up (or, not counted, calibrated)
+    c2, _ = run(angles + trace(*rep()))
+    assert c2.count == reps + 1
+    if reps:
+        assert c.best_deg == pytest.approx(100.0, abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("segments", "kind"),
+    [
+        # first seen bent, never down to the target depth (120): a partial, nothing counts
+        (((150.0, 130.0, 0.8), (130.0, 176.0, 1.0), (176.0, 176.0, 1.0)), None),
+        # first seen bent and up again within a blink: a misread, not a rep
+        (((110.0, 110.0, 0.1), (176.0, 176.0, 1.0)), None),
+        # bent over far longer than a rep (tying a shoe), then up
+        (((110.0, 110.0, 13.0), (110.0, 176.0, 1.0), (176.0, 176.0, 1.0)), None),
+    ],
+)
+def test_first_seen_bent_counts_nothing_that_is_not_a_whole_rep(segments, kind):
+    c, events = run(trace(*segments))
+    assert c.count == 0
+    assert [e.kind for e in events if e.kind in ("rep", "squat")] == ([] if kind is None else [kind])
+
+
+def test_first_seen_bent_in_a_squat_is_called_a_squat_not_a_rep():
+    c = RepCounter()
+    events = []
+    angles = trace((130.0, 100.0, 0.8), (100.0, 100.0, 0.3), (100.0, 176.0, 1.0), (176.0, 176.0, 0.5))
+    for i, a in enumerate(angles):
+        bent = a < 160
+        events += c.update(a, True, i / FPS, knee_deg=95.0 if bent else 5.0, trunk_deg=20.0 if bent else 2.0)
+    assert c.count == 0
+    assert [e.kind for e in events] == ["squat"]
+
+
+def test_depth_follows_a_rep_first_seen_bent():
+    c = RepCounter()
+    for i, a in enumerate(trace((150.0, 120.0, 0.5))):
+        c.update(a, True, i / FPS)
+    assert c.phase == Phase.CALIBRATING
+    assert 0.8 < c.depth <= 1.0  # 120 is the target: the bar is full or nearly

@@ -30,6 +30,10 @@ class RepSettings:
     # may start within late_start_s of arriving from a first reading this tall, without calibration.
     late_start_s: float = 1.0
     late_start_tall_deg: float = 165.0
+    # ... or first seen already bent (found only once into the descent): seen going down at least
+    # start_drop_deg to the target depth and back up to late_start_tall_deg counts that rep too, if
+    # the time from arriving fits a rep (at least half of min_rep_s: the part seen).
+    late_rep: bool = True
     # A squat is not a hinge: at its deepest the trunk stays near vertical and the knees bend far.
     # A knee-dominant hinge (knees bent a lot, but the trunk well forward) still counts.
     squat_trunk_deg: float = 32.0  # trunk lean from vertical at the bottom below this ...
@@ -84,6 +88,9 @@ class RepCounter:
     _first_tall: float = 0.0  # the tallest reading since arriving, and when
     _t_first_tall: float = 0.0
     _squat_run: int = 0  # standing: consecutive frames bending like a squat (before a descent starts)
+    _late_bent: bool = False  # first seen already bent, within late_start_s of arriving
+    _late_deepest: float = 180.0  # ... and the deepest reading since
+    _late_first: float = 180.0  # ... and that first reading
 
     def reset_set(self) -> None:
         """Start a new set: count and best depth back to zero; the standing angle is kept."""
@@ -136,7 +143,16 @@ class RepCounter:
             self.phase = Phase.CALIBRATING
             self._t_calib, self._calib_min, self._calib_max = t, a, a
             self._t_arrive, self._first_tall, self._t_first_tall = t, a, t
+            self._late_bent = s.late_rep and a < s.late_start_tall_deg
+            self._late_deepest, self._late_first, self._squat_frames = a, a, 0
+            self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
         if self.phase == Phase.CALIBRATING:
+            if self._late_bent:
+                late = self._late_rep(a, t, knee_deg, trunk_deg)
+                if late is not None:
+                    events.append(late)
+                if late is not None or self._late_bent:
+                    return events
             if a > self._first_tall:
                 self._first_tall, self._t_first_tall = a, t
             if (
@@ -213,6 +229,46 @@ class RepCounter:
                 self.phase = Phase.CALIBRATING  # bent over for a long time: re-learn standing
                 self._t_calib, self._calib_min, self._calib_max = t, a, a
         return events
+
+    def _late_rep(
+        self, a: float, t: float, knee_deg: float | None, trunk_deg: float | None
+    ) -> RepEvent | None:
+        """First seen already bent (someone still in view from the start, found only as they bent):
+        follow the rest of that rep; back up tall after reaching the target depth, it counts (or was a
+        squat). Returns the event when it ends, else None."""
+        s = self.settings
+        going_down = a <= self._late_deepest + 2.0
+        if going_down and self._looks_like_squat(knee_deg, trunk_deg):
+            self._squat_frames += 1
+        if a < self._late_deepest:
+            self._late_deepest = a
+            self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
+        # (the bar and the meter follow it against a typical standing angle)
+        self.depth = min(1.0, max(0.0, (175.0 - a) / (175.0 - s.target_angle_deg)))
+        if a < s.late_start_tall_deg:
+            if t - self._t_arrive > s.max_rep_s:
+                self._late_bent = False  # bent over for a long time: not a rep
+            return None
+        self._late_bent = False
+        dur = t - self._t_arrive
+        if (
+            self._late_deepest > s.target_angle_deg
+            or self._late_first - self._late_deepest < s.start_drop_deg
+            or dur < 0.5 * s.min_rep_s
+        ):
+            # never deep enough, or no way down seen (someone bent over who stands up), or a flicker
+            # of a reading: calibrate as usual
+            return None
+        self._deepest = self._late_deepest
+        self.standing_deg = a
+        self.phase = Phase.STANDING
+        self.depth = 0.0
+        if self._squat():
+            return RepEvent("squat", t, self.count, self._deepest, dur)
+        self.count += 1
+        self.best_deg = self._deepest if self.best_deg is None else min(self.best_deg, self._deepest)
+        self._t_refractory = t + s.refractory_s
+        return RepEvent("rep", t, self.count, self._deepest, dur)
 
     def _past_half_up(self) -> bool:
         """In the bottom phase, the last reading was rising and past half way from the deepest point
