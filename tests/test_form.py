@@ -303,3 +303,22 @@ def test_rep_detail_json():
         "up_s": 1.0,
         "faults": ["knee_dominant"],
     }
+
+
+def test_a_rep_first_seen_part_way_down_is_measured_from_what_was_seen():
+    """Someone still in view from the start is found only as they bend: the rows begin part-way down.
+    The rep counts, its depth, knees and trunk are measured, the way up is timed, the way down is not
+    (not seen whole), and no tempo fault is made up from it."""
+    rows = stream(knee_deg=22.0, trunk_deg=65.0, down_s=1.2, up_s=1.0, reps=2)
+    first = next(i for i, r in enumerate(rows) if r[1] < 150.0)  # not seen before this
+    first_rep, second_rep = run(rows[first:])
+    for d in (first_rep, second_rep):
+        assert d.depth_deg == pytest.approx(176 - 62 - 0.7 * 22, abs=2.0)
+        assert d.knee_deg == pytest.approx(22, abs=1.5)
+        assert d.trunk_deg == pytest.approx(65, abs=1.0)
+        assert d.faults == ()
+    # (the first rep's top is its count, 165 deg, not the 176 of standing: its way up reads a little short)
+    assert first_rep.up_s == pytest.approx(1.0, abs=0.2)
+    assert second_rep.up_s == pytest.approx(1.0, abs=0.05)
+    assert math.isnan(first_rep.down_s)
+    assert second_rep.down_s == pytest.approx(1.2, abs=0.05)
