@@ -43,6 +43,7 @@ VIEW_BENT_FRAC = 0.85  # frames with the silhouette below this fraction of stand
 VIEW_SAMPLES = 30  # the judgement is the median of this many recent bent frames
 VIEW_MIN_SAMPLES = 8
 BOW_BELOW_DEG = 150.0  # the back's bow is measured in a hinge (a rounded back matters under load)
+FACING_SWITCH_RATIO = 0.7  # the other facing's fit must cost under this share to be taken
 MAX_FIT_COST = 2.5  # mean cost per model sample above which the body model does not fit the silhouette
 
 
@@ -94,6 +95,10 @@ class _Track:
     standing_height_px: float = 0.0
     facing: int = 0
     facing_votes: float = 0.0
+    facing_fit: int = 0  # facing the body model showed (it fitted only the other way round); 0 none
+    facing_fit_votes: int = 0  # bent frames the body fitted only the other way round (since it last
+    # fitted, bent, this way round)
+    toe_votes: int = 0  # standing frames whose feet point +x, less those pointing -x (clipped +-10)
     floor_y: float = -1.0  # lowest silhouette row seen (analysis px), the feet
     ankle_x: float = -1.0  # where the ankle stands (analysis px, frame coordinates); < 0 unknown
     fits: int = 0  # frames with a fitted pose
@@ -631,6 +636,7 @@ class HipEstimator:
             tr = self._track
             tr.spread.clear()
             tr.too_frontal, tr.tall_px, tr.standing_width_px = False, 0.0, 0.0
+            tr.facing_fit = tr.facing_fit_votes = tr.toe_votes = 0
         elif self._track.too_frontal and obs.present:
             obs = replace(obs, too_frontal=True)
         return obs
@@ -735,6 +741,8 @@ class HipEstimator:
         """+1 facing +x, -1 facing -x: the head lies in front of the feet once someone leans; before
         that, the toes reach further ahead of the shins than the heels reach behind them."""
         tr = self._track
+        if tr.facing_fit:
+            return tr.facing_fit
         hgt = sub.shape[0]
         feet_y = int(ys.max())  # the lowest row seen (the floor may lie lower: lower legs lost)
         foot_rows = ys >= feet_y - max(2, hgt // 12)
@@ -752,6 +760,12 @@ class HipEstimator:
             tr.facing = -1
         if tr.facing:
             return tr.facing
+        return self._toe_facing(has, first, last, feet_y, hgt) or 1
+
+    @staticmethod
+    def _toe_facing(has, first, last, feet_y: int, hgt: int) -> int:
+        """+1 / -1 from the feet alone: the toes reach further ahead of the shins than the heels reach
+        behind them; 0 when the feet or shins are not seen."""
         fr = slice(max(0, feet_y - max(2, hgt // 14)), feet_y + 1)
         shin = slice(max(0, feet_y - hgt // 4), max(1, feet_y - hgt // 8))
         ok_f, ok_s = has[fr], has[shin]
@@ -759,7 +773,7 @@ class HipEstimator:
             ahead = float(last[fr][ok_f].max()) - float(np.median(last[shin][ok_s]))
             behind = float(np.median(first[shin][ok_s])) - float(first[fr][ok_f].min())
             return 1 if ahead >= behind else -1
-        return 1
+        return 0
 
     def _angle(self, person, x0, y0, x1, y1, bbox) -> Observation:
         k = self._scale
@@ -807,6 +821,37 @@ class HipEstimator:
         )
         if pose.cost > MAX_FIT_COST and tr.pose is not None:  # lost track: search afresh
             pose = fit(fitter, ankle_x, ankle_y, None, ankle_slack_px=max(1.0, 0.025 * stand_h))
+        if pose.cost > MAX_FIT_COST and not tr.facing_fit and y_seen >= y1:
+            # No fit this way round: was the facing misjudged? (A blob above the back - a ghost of
+            # where they stood - can pass for the head.) Bent frames in which only the other way
+            # round fits, clearly better, are evidence; the feet, seen while standing, must agree
+            # (a silhouette with wall in it can fit a body either way).
+            alt = -facing
+            sub_a = sub if alt > 0 else sub[:, ::-1]
+            cols_a = np.flatnonzero(sub_a[max(0, int(feet_y - 0.03 * stand_h)) :].any(axis=0))
+            if cols_a.size:
+                ankle_a = float(cols_a[0]) - 0.5 + HEEL_BEHIND_ANKLE * stand_h
+                seen = y_seen - y0 - 0.5
+                fitter_a = Fitter(signed_distance(sub_a, pad), model, (pad, pad), seen_below=seen)
+                pose_a = fit(fitter_a, ankle_a, ankle_y, None, ankle_slack_px=max(1.0, 0.025 * stand_h))
+                if (
+                    pose_a.cost <= MAX_FIT_COST
+                    and pose_a.cost < FACING_SWITCH_RATIO * pose.cost
+                    and pose_a.hip_angle_deg < 140.0  # (standing, either way round fits much the same)
+                ):
+                    tr.facing_fit_votes += 1
+        elif pose.cost <= MAX_FIT_COST and pose.hip_angle_deg < 140.0:
+            tr.facing_fit_votes = 0  # fitted, bent, this way round
+        if tr.facing_fit_votes >= 3 and tr.toe_votes * facing <= -3:
+            # the body fitted only the other way round, and the feet say so too: that settles it for
+            # as long as this person stays (from the next frame)
+            tr.facing = tr.facing_fit = -facing
+            tr.facing_votes = -10.0 * facing
+            tr.facing_fit_votes = 0
+            tr.ankle_x = -1.0
+            tr.velocity = (0.0, 0.0, 0.0)
+            tr.pose = None
+            return no("pose unclear", facing)
         if pose.cost > MAX_FIT_COST:
             return no("pose unclear", facing)
         upright = pose.hip_angle_deg > 168.0 and pose.knee_flexion_deg < 10.0
@@ -820,6 +865,9 @@ class HipEstimator:
         tr.pose = pose
         tr.fits += 1
         moving = max(abs(v) for v in tr.velocity)
+        if self._upright and upright and y_seen >= y1:  # standing: which way the feet point
+            toe = self._toe_facing(has, first, last, int(ys.max()), hgt)
+            tr.toe_votes = max(-10, min(10, tr.toe_votes + toe))
         if self._upright and upright and moving < 1.0 and y_seen >= y1:
             # standing tall (what the calibration asks for): this person's reading there
             k_s = 0.2 if tr.standing_n < 10 else 0.03
