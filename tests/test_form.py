@@ -322,3 +322,23 @@ def test_a_rep_first_seen_part_way_down_is_measured_from_what_was_seen():
     assert second_rep.up_s == pytest.approx(1.0, abs=0.05)
     assert math.isnan(first_rep.down_s)
     assert second_rep.down_s == pytest.approx(1.2, abs=0.05)
+
+
+def test_a_descent_whose_reading_jumps_across_it_is_not_timed():
+    """The fit lost the pose for a moment part-way down and found it again lower: the reading jumps
+    from above 20 % of the way to below 80 % between two frames. That is not a 0.1 s descent (no body
+    covers 60 % of a rep's range in a frame); the way down is not timed, and no too_fast is made up."""
+    rows = stream(down_s=1.2, up_s=1.0, hold_s=0.3)
+    hips = [r[1] for r in rows]
+    top, deep = max(hips), min(hips)
+    lo, hi = top - 0.1 * (top - deep), top - 0.9 * (top - deep)
+    # the reading holds at 10 % of the way, then drops to 90 % of it in one frame (hold the real
+    # angle's stream otherwise)
+    jumped = []
+    for t, hip, knee, trunk, bow in rows:
+        if t < 3.2 and hi < hip < lo:
+            hip = lo if hip > 0.5 * (lo + hi) else hi
+        jumped.append((t, hip, knee, trunk, bow))
+    (d,) = run(jumped)
+    assert math.isnan(d.down_s) and "too_fast" not in d.faults
+    assert d.up_s == pytest.approx(1.0, abs=0.05)

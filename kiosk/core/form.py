@@ -334,6 +334,12 @@ class FormTracker:
         d_hi = _crossing(t[: deep + 1], timed[: deep + 1], hi, last=False, after=d_lo)
         u_hi = _crossing(t[deep:], timed[deep:], up_hi, last=False)
         u_lo = _crossing(t[deep:], timed[deep:], up_lo, last=True, before=u_hi)
+        # a phase crossed between two readings with none between them jumped there (the fit had lost
+        # the pose for a moment): not timed - no body covers 60 % of a rep's range in a frame
+        if _jumped(t, timed, d_lo, d_hi):
+            d_hi = math.nan
+        if _jumped(t, timed, u_lo, u_hi):
+            u_lo = math.nan
         # (nan: not seen - the descent began before the person was found, or the reading broke off)
         down_s = (d_hi - d_lo) / _MID_SHARE
         up_s = (u_hi - u_lo) / _MID_SHARE
@@ -391,6 +397,13 @@ def _median3(x: np.ndarray) -> np.ndarray:
         mid[ok] = np.nanmedian(trio[:, ok], axis=0)
     out[1:-1] = mid
     return out
+
+
+def _jumped(t: np.ndarray, y: np.ndarray, t0: float, t1: float) -> bool:
+    """No reading strictly between the times t0 and t1 (both known)."""
+    if math.isnan(t0) or math.isnan(t1):
+        return False
+    return not bool(np.any(np.isfinite(y) & (t > t0) & (t < t1)))
 
 
 def _crossing(
