@@ -44,6 +44,9 @@ VIEW_SAMPLES = 30  # the judgement is the median of this many recent bent frames
 VIEW_MIN_SAMPLES = 8
 BOW_BELOW_DEG = 150.0  # the back's bow is measured in a hinge (a rounded back matters under load)
 FACING_SWITCH_RATIO = 0.7  # the other facing's fit must cost under this share to be taken
+# With someone's image still in the background, revealed wall is absorbed where it matches the wall
+# beside them within this many gray levels plus this share of that wall's level.
+WALL_BESIDE_TOL = (10.0, 0.03)
 MAX_FIT_COST = 2.5  # mean cost per model sample above which the body model does not fit the silhouette
 
 
@@ -360,7 +363,7 @@ class BackgroundModel:
             else:
                 floor_from = int(0.65 * h)
             self._clean_window(
-                fg[win], cur[win], bg[win], diff[win], cur[win], bg[win], ghost[win], win[0].start, floor_from
+                fg[win], cur[win], bg[win], diff[win], cur[win], bg[win], ghost[win], win, floor_from
             )
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
@@ -448,9 +451,11 @@ class BackgroundModel:
         faint |= darker
         fg[y0:y1, x0:x1] |= faint.reshape(d.shape[0], w2).view(bool)
 
-    def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int, floor_from: int) -> None:
-        """Within the foreground's bounding box: drop shadows, absorb ghosts (arrays are views)."""
+    def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, win, floor_from: int) -> None:
+        """Within the foreground's bounding box `win` (slices of the frame): drop shadows, absorb
+        ghosts (arrays are views)."""
         s = self._s
+        y0 = win[0].start
         # Shadows darken the background by a moderate ratio and keep its texture; a body replaces it.
         # Mid-grey clothing on a light wall has the same ratio, so only floor rows near the feet
         # are searched (a faint wall shadow stays under the threshold anyway).
@@ -484,14 +489,51 @@ class BackgroundModel:
             yy, xx = ys[ok] + dy, xs[ok] + dx
             near[ok] |= ~fg[yy, xx] & (np.abs(c[ok] - bg[yy, xx]) < s.ghost_threshold)
         if self._row_level is not None:
-            # With someone's image still in the background, only wall-like pixels may be revealed wall.
+            # With someone's image still in the background, only wall-like pixels may be revealed wall:
+            # near their row's level, or like the wall beside the person in their row (a panel or a
+            # rack behind them is not the row's level, but what shows where they stood continues it)
             level = self._row_level[y0 + ys, 0]
-            near &= np.abs(c - level) <= 30.0 + 0.06 * level
+            like = np.abs(c - level) <= 30.0 + 0.06 * level
+            cand = near & ~like
+            if cand.any():
+                like[cand] = self._like_wall_beside(c[cand], bg[ys[cand], xs[cand]], y0 + ys[cand])
+            near &= like
         yg, xg = ys[near], xs[near]
         if yg.size:
             ghost[yg, xg] = True
             bg[yg, xg] = c[near]
             fg[yg, xg] = False
+
+    def _like_wall_beside(self, c: np.ndarray, held: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Whether values `c` (frame rows `ys`), where the background holds `held`, are the wall just
+        beside last frame's moving span in their row: the median of a band a tenth of the frame wide,
+        a few pixels off either side of the span. Within WALL_BESIDE_TOL of it - and the value held
+        is not (a body moving over that wall shows there while the background still holds the wall:
+        that is the person, not revealed wall)."""
+        out = np.zeros(c.shape, bool)
+        bg, span = self._bg, self._last_span
+        if bg is None or span is None or c.size == 0:
+            return out
+        w = bg.shape[1]
+        band, off = max(8, w // 10), 3
+        y_lo = int(ys.min())
+        rows = ys - y_lo
+        y_hi = int(ys.max()) + 1
+        x0, x1 = span[0], span[2]
+        sides = ((max(0, x0 - band), max(0, x0 - off)), (min(w, x1 + off), min(w, x1 + band)))
+        for a, b in sides:
+            n = b - a
+            if n >= 4:  # each row's median (by partition: np.median's cost is mostly its own overhead)
+                k = n // 2
+                if n % 2:
+                    level = np.partition(bg[y_lo:y_hi, a:b], k, axis=1)[:, k]
+                else:
+                    p = np.partition(bg[y_lo:y_hi, a:b], (k - 1, k), axis=1)
+                    level = 0.5 * (p[:, k - 1] + p[:, k])
+                side = level[rows]
+                tol = WALL_BESIDE_TOL[0] + WALL_BESIDE_TOL[1] * side
+                out |= (np.abs(c - side) <= tol) & (np.abs(held - side) > tol)
+        return out
 
     def _row_outliers(self, region: np.ndarray, y0: int) -> np.ndarray:
         """Pixels far from their row's typical background level (rows y0.. of the frame)."""
