@@ -363,7 +363,7 @@ class BackgroundModel:
             else:
                 floor_from = int(0.65 * h)
             self._clean_window(
-                fg[win], cur[win], bg[win], diff[win], cur[win], bg[win], ghost[win], win, floor_from
+                fg[win], cur[win], bg[win], diff[win], cur[win], bg[win], ghost[win], win[0].start, floor_from
             )
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
@@ -451,11 +451,9 @@ class BackgroundModel:
         faint |= darker
         fg[y0:y1, x0:x1] |= faint.reshape(d.shape[0], w2).view(bool)
 
-    def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, win, floor_from: int) -> None:
-        """Within the foreground's bounding box `win` (slices of the frame): drop shadows, absorb
-        ghosts (arrays are views)."""
+    def _clean_window(self, fg, img, ref, diff, cur, bg, ghost, y0: int, floor_from: int) -> None:
+        """Within the foreground's bounding box: drop shadows, absorb ghosts (arrays are views)."""
         s = self._s
-        y0 = win[0].start
         # Shadows darken the background by a moderate ratio and keep its texture; a body replaces it.
         # Mid-grey clothing on a light wall has the same ratio, so only floor rows near the feet
         # are searched (a faint wall shadow stays under the threshold anyway).
@@ -512,8 +510,9 @@ class BackgroundModel:
         that is the person, not revealed wall)."""
         out = np.zeros(c.shape, bool)
         bg, span = self._bg, self._last_span
-        if bg is None or span is None or c.size == 0:
+        if span is None:
             return out
+        assert bg is not None
         w = bg.shape[1]
         band, off = max(8, w // 10), 3
         y_lo = int(ys.min())
