@@ -86,8 +86,10 @@ def test_walking_in_and_out_never_counts():
 
 
 def test_rep_interrupted_by_leaving_is_abandoned():
+    # at the bottom, then gone from view (not present) for 1.3 s, then someone standing: no rep
     angles = trace((176, 176, 1.5), (176, 100, 1.2)) + [None] * 20 + trace((176, 176, 1.0))
-    c, events = run(angles)
+    present = [a is not None for a in angles]
+    c, events = run(angles, present)
     assert c.count == 0
     assert any(e.kind == "abandoned" for e in events)
 
@@ -97,15 +99,25 @@ def test_rep_interrupted_by_leaving_is_abandoned():
     [
         (160.0, 1.5, 1),  # past half way back up, then lost for a moment: seen standing, it counts
         (160.0, 4.0, 0),  # ... lost too long: whatever they did is not known
-        (120.0, 1.5, 0),  # lost before half way up (deepest 100, standing 176): abandoned
+        (100.0, 1.0, 1),  # lost at the bottom (the depth seen), seen standing within 3 s: it counts
+        (120.0, 1.5, 1),  # ... or lost early on the way up
+        (100.0, 4.0, 0),  # ... but not when the pose stays lost longer than that
     ],
 )
-def test_a_gap_on_the_way_up_counts_only_from_past_half_way_and_briefly(last_seen_deg, gap_s, counted):
+def test_a_gap_after_the_target_depth_is_bridged_when_standing_is_seen_soon(last_seen_deg, gap_s, counted):
     angles = trace((176, 176, 1.5), (176, 100, 1.2), (100, 100, 0.3), (100, last_seen_deg, 0.6))
     angles += [None] * round(gap_s * FPS) + trace((176, 176, 1.0))
     c, events = run(angles)
     assert c.count == counted
     assert any(e.kind == "abandoned" for e in events) == (counted == 0)
+
+
+def test_a_gap_before_the_target_depth_abandons_the_descent():
+    # lost at 140 on the way down (never seen at the target depth), seen standing after 1 s: no rep
+    angles = trace((176, 176, 1.5), (176, 140, 0.6)) + [None] * 15 + trace((176, 176, 1.0))
+    c, events = run(angles)
+    assert c.count == 0
+    assert [e.kind for e in events] == ["descent", "abandoned"]
 
 
 def test_depth_fraction_goes_from_zero_standing_to_one_at_target():

@@ -22,7 +22,8 @@ class RepSettings:
     refractory_s: float = 0.4  # after a count, no new descent for this long
     calibrate_s: float = 0.2  # stand upright this long before the first rep can start
     max_gap_s: float = 0.7  # an angle missing longer than this abandons the current rep ...
-    # ... unless it was last seen past half way back up: then standing seen within this long counts it
+    # ... unless the target depth was reached: then standing seen within this long of the last reading
+    # counts it (the pose is often lost at depth, where the arms and the bell merge with the body)
     max_gap_up_s: float = 3.0
     smooth_tau_s: float = 0.08  # exponential smoothing time constant
     min_standing_deg: float = 150.0  # a "standing" angle below this is not trusted as standing
@@ -117,9 +118,10 @@ class RepCounter:
             return events
         if angle_deg is None:
             if self._t_seen is not None and t - self._t_seen > s.max_gap_s:
-                if self.phase == Phase.BOTTOM and self._past_half_up() and t - self._t_seen <= s.max_gap_up_s:
-                    # last seen well on the way up (a passer-by, a pose the model lost near the top):
-                    # seen standing again soon, the rep they were finishing counts
+                if self.phase == Phase.BOTTOM and t - self._t_seen <= s.max_gap_up_s:
+                    # the depth was seen (and the pose then lost at the bottom or on the way up, or a
+                    # passer-by in front): seen standing again soon, the rep they were finishing counts;
+                    # first seen still bent, it goes on as before
                     return events
                 if self.phase in (Phase.DESCENDING, Phase.BOTTOM):
                     kind = "squat" if self._squat() else "abandoned"
@@ -269,13 +271,6 @@ class RepCounter:
         self.best_deg = self._deepest if self.best_deg is None else min(self.best_deg, self._deepest)
         self._t_refractory = t + s.refractory_s
         return RepEvent("rep", t, self.count, self._deepest, dur)
-
-    def _past_half_up(self) -> bool:
-        """In the bottom phase, the last reading was rising and past half way from the deepest point
-        back to standing."""
-        if self.smoothed_deg is None or self.standing_deg is None:
-            return False
-        return self.smoothed_deg >= 0.5 * (self._deepest + self.standing_deg)
 
     def _looks_like_squat(self, knee_deg: float | None, trunk_deg: float | None) -> bool:
         s = self.settings
