@@ -180,6 +180,28 @@ def test_someone_first_seen_during_their_first_rep_has_it_counted(first_deg, rep
         assert c.best_deg == pytest.approx(100.0, abs=1.0)
 
 
+@pytest.mark.parametrize("standing_deg", [158.0, 154.0])
+def test_first_seen_bent_by_someone_whose_standing_reads_low_counts_that_rep_and_the_next(standing_deg):
+    # the fit reads this person's standing below late_start_tall_deg (165): back up to a steady
+    # plateau for 0.5 s ends the first rep - it counts - and that plateau is their standing angle
+    angles = trace((140.0, 100.0, 1.0), (100.0, 100.0, 0.3), (100.0, standing_deg, 1.0))
+    angles += trace((standing_deg, standing_deg, 1.0), *rep(95.0, stand=standing_deg))
+    c, events = run(angles)
+    assert c.count == 2
+    assert c.standing_deg == pytest.approx(standing_deg, abs=3.0)
+    first = next(e for e in events if e.kind == "rep")
+    # counted once the plateau has held (0.5 s), not before it was reached
+    assert 2.3 + 0.5 - 0.1 <= first.t <= 2.3 + 0.5 + 0.3
+
+
+def test_first_seen_bent_and_staying_bent_below_standing_is_not_a_plateau():
+    # back up only to 145 (below min_standing_deg, 150) and held there: still bent, nothing counts
+    angles = trace((140.0, 100.0, 1.0), (100.0, 100.0, 0.3), (100.0, 145.0, 0.6), (145.0, 145.0, 3.0))
+    c, events = run(angles)
+    assert c.count == 0 and c.phase == Phase.CALIBRATING
+    assert not [e for e in events if e.kind in ("rep", "squat")]
+
+
 @pytest.mark.parametrize(
     ("segments", "kind"),
     [

@@ -35,6 +35,10 @@ class RepSettings:
     # start_drop_deg to the target depth and back up to late_start_tall_deg counts that rep too, if
     # the time from arriving fits a rep (at least half of min_rep_s: the part seen).
     late_rep: bool = True
+    # ... or, for someone whose standing reads lower, back up to a plateau: at least min_standing_deg
+    # and within late_hold_range_deg for late_hold_s
+    late_hold_s: float = 0.5
+    late_hold_range_deg: float = 10.0
     # A squat is not a hinge: at its deepest the trunk stays near vertical and the knees bend far.
     # A knee-dominant hinge (knees bent a lot, but the trunk well forward) still counts.
     squat_trunk_deg: float = 32.0  # trunk lean from vertical at the bottom below this ...
@@ -92,6 +96,9 @@ class RepCounter:
     _late_bent: bool = False  # first seen already bent, within late_start_s of arriving
     _late_deepest: float = 180.0  # ... and the deepest reading since
     _late_first: float = 180.0  # ... and that first reading
+    _late_hold_t: float = 0.0  # ... and since when it has held steady at a standing-like level
+    _late_hold_lo: float = 180.0
+    _late_hold_hi: float = 0.0
 
     def reset_set(self) -> None:
         """Start a new set: count and best depth back to zero; the standing angle is kept."""
@@ -147,13 +154,14 @@ class RepCounter:
             self._t_arrive, self._first_tall, self._t_first_tall = t, a, t
             self._late_bent = s.late_rep and a < s.late_start_tall_deg
             self._late_deepest, self._late_first, self._squat_frames = a, a, 0
+            self._late_hold_t, self._late_hold_lo, self._late_hold_hi = t, a, a
             self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
         if self.phase == Phase.CALIBRATING:
             if self._late_bent:
                 late = self._late_rep(a, t, knee_deg, trunk_deg)
                 if late is not None:
                     events.append(late)
-                if late is not None or self._late_bent:
+                if late is not None or self._late_bent or self.phase != Phase.CALIBRATING:
                     return events
             if a > self._first_tall:
                 self._first_tall, self._t_first_tall = a, t
@@ -247,10 +255,19 @@ class RepCounter:
             self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
         # (the bar and the meter follow it against a typical standing angle)
         self.depth = min(1.0, max(0.0, (175.0 - a) / (175.0 - s.target_angle_deg)))
-        if a < s.late_start_tall_deg:
+        plateau = a < s.late_start_tall_deg
+        if plateau:
             if t - self._t_arrive > s.max_rep_s:
                 self._late_bent = False  # bent over for a long time: not a rep
-            return None
+                return None
+            # back up to a plateau that is standing for this person (their reading may stay below
+            # late_start_tall_deg: a build or clothing the fit reads a little bent)
+            lo, hi = min(self._late_hold_lo, a), max(self._late_hold_hi, a)
+            if a < s.min_standing_deg or hi - lo > s.late_hold_range_deg:
+                self._late_hold_t, lo, hi = t, a, a
+            self._late_hold_lo, self._late_hold_hi = lo, hi
+            if t - self._late_hold_t < s.late_hold_s:
+                return None
         self._late_bent = False
         dur = t - self._t_arrive
         if (
@@ -259,7 +276,11 @@ class RepCounter:
             or dur < 0.5 * s.min_rep_s
         ):
             # never deep enough, or no way down seen (someone bent over who stands up), or a flicker
-            # of a reading: calibrate as usual
+            # of a reading: calibrate as usual (a plateau held that long is this person's standing)
+            if plateau:
+                self.standing_deg = self._late_hold_hi
+                self.phase = Phase.STANDING
+                self.depth = 0.0
             return None
         self._deepest = self._late_deepest
         self.standing_deg = a
