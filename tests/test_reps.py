@@ -236,3 +236,21 @@ def test_depth_follows_a_rep_first_seen_bent():
         c.update(a, True, i / FPS)
     assert c.phase == Phase.CALIBRATING
     assert 0.8 < c.depth <= 1.0  # 120 is the target: the bar is full or nearly
+
+
+def test_a_quick_rep_is_timed_from_leaving_standing_even_with_the_way_down_lost():
+    # a brisk rep (about 1 s) whose first frames down the pose was lost: timed from the last standing
+    # reading it lasts longer than min_rep_s (0.8 s) and counts; timed from the first reading 15 deg
+    # down it would be a 0.5 s flail
+    angles = trace((176, 176, 1.5), (176, 172, 0.2)) + [None] * 3
+    angles += trace((125, 100, 0.1), (100, 100, 0.1), (100, 176, 0.4), (176, 176, 1.0))
+    c, events = run(angles)
+    assert c.count == 1
+    rep = next(e for e in events if e.kind == "rep")
+    assert 0.8 <= rep.duration_s <= 1.2
+
+
+def test_a_dip_faster_than_a_rep_still_does_not_count():
+    angles = trace((176, 176, 1.5), (176, 100, 0.25), (100, 176, 0.25), (176, 176, 1.0))
+    c, events = run(angles)
+    assert c.count == 0

@@ -86,6 +86,7 @@ class RepCounter:
     _t_start: float = 0.0
     _deepest: float = 180.0
     _t_refractory: float = -1e9
+    _t_up: float = -1e9  # the last reading near the standing angle, while standing
     _bottom_trunk: float | None = None  # trunk lean and knee bend where the hip was deepest
     _bottom_knee: float | None = None
     _squat_frames: int = 0  # frames of this descent that look like a squat going down
@@ -203,9 +204,12 @@ class RepCounter:
                 # down (a slouch must not turn a shallow bend into a "rep").
                 rate = 0.3 if a > stand else 0.02
                 self.standing_deg = stand + rate * (a - stand)
+                self._t_up = t
             if a < stand - s.start_drop_deg and t >= self._t_refractory:
                 self.phase = Phase.DESCENDING
-                self._t_start = t
+                # the rep began when they left standing (the last reading near it), not 15 deg lower:
+                # a quick rep, or a few frames of the way down lost, is timed whole
+                self._t_start = self._t_up if t - self._t_up <= s.max_gap_s else t
                 self._deepest = a
                 self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
                 self._squat_frames = self._squat_run  # (it may have begun before the descent did)
