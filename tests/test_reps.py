@@ -254,3 +254,21 @@ def test_a_dip_faster_than_a_rep_still_does_not_count():
     angles = trace((176, 176, 1.5), (176, 100, 0.25), (100, 176, 0.25), (176, 176, 1.0))
     c, events = run(angles)
     assert c.count == 0
+
+
+def test_back_up_to_a_steady_plateau_short_of_the_standing_angle_counts_and_becomes_standing():
+    # standing read 176 before the rep; after it the fit reads them at 156 (a ghost, a fold of
+    # clothing): held steady there for 0.5 s, the rep counts, and the next rep counts from there
+    angles = trace((176, 176, 1.5), (176, 100, 1.2), (100, 100, 0.3), (100, 156, 0.8), (156, 156, 1.0))
+    c, events = run(angles)
+    assert c.count == 1
+    assert c.standing_deg == pytest.approx(156.0, abs=3.0)
+    c2, _ = run(angles + trace(*rep(95.0, stand=156.0)))
+    assert c2.count == 2
+
+
+def test_a_pause_at_a_plateau_before_the_target_depth_is_not_a_rep():
+    # down to 150 and held there (never at the target depth, 120), then up: a partial, no rep
+    angles = trace((176, 176, 1.5), (176, 150, 0.8), (150, 150, 1.0), (150, 176, 0.8), (176, 176, 1.0))
+    c, events = run(angles)
+    assert c.count == 0

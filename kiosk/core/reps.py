@@ -36,7 +36,8 @@ class RepSettings:
     # the time from arriving fits a rep (at least half of min_rep_s: the part seen).
     late_rep: bool = True
     # ... or, for someone whose standing reads lower, back up to a plateau: at least min_standing_deg
-    # and within late_hold_range_deg for late_hold_s
+    # and within late_hold_range_deg for late_hold_s (so too a rep past the target depth whose way
+    # back up levels off short of the standing angle learnt before)
     late_hold_s: float = 0.5
     late_hold_range_deg: float = 10.0
     # A squat is not a hinge: at its deepest the trunk stays near vertical and the knees bend far.
@@ -86,6 +87,9 @@ class RepCounter:
     _t_start: float = 0.0
     _deepest: float = 180.0
     _t_refractory: float = -1e9
+    _hold_t: float = 0.0  # at the bottom: since when the reading has held steady at a standing-like level
+    _hold_lo: float = 180.0
+    _hold_hi: float = 0.0
     _t_up: float = -1e9  # the last reading near the standing angle, while standing
     _bottom_trunk: float | None = None  # trunk lean and knee bend where the hip was deepest
     _bottom_knee: float | None = None
@@ -226,7 +230,19 @@ class RepCounter:
             if self.phase == Phase.DESCENDING and a <= s.target_angle_deg:
                 self.phase = Phase.BOTTOM
                 events.append(RepEvent("bottom", t, self.count, a))
-            if a >= stand - s.up_margin_deg:
+                self._hold_t, self._hold_lo, self._hold_hi = t, a, a
+            # back up to a steady plateau short of the standing angle (the fit now reads their
+            # standing lower: a ghost, a fold of clothing): that is standing for them now
+            plateau = False
+            if self.phase == Phase.BOTTOM:
+                lo, hi = min(self._hold_lo, a), max(self._hold_hi, a)
+                if a < s.min_standing_deg or hi - lo > s.late_hold_range_deg:
+                    self._hold_t, lo, hi = t, a, a
+                self._hold_lo, self._hold_hi = lo, hi
+                plateau = t - self._hold_t >= s.late_hold_s
+            if a >= stand - s.up_margin_deg or plateau:
+                if plateau:
+                    self.standing_deg = self._hold_hi
                 dur = t - self._t_start
                 if self._squat():
                     events.append(RepEvent("squat", t, self.count, self._deepest, dur))
