@@ -254,6 +254,8 @@ def test_a_dip_faster_than_a_rep_still_does_not_count():
     angles = trace((176, 176, 1.5), (176, 100, 0.25), (100, 176, 0.25), (176, 176, 1.0))
     c, events = run(angles)
     assert c.count == 0
+    # it was seen going down to the depth and back up - only too fast to be a rep
+    assert [e.kind for e in events] == ["descent", "bottom"]
 
 
 def test_back_up_to_a_steady_plateau_short_of_the_standing_angle_counts_and_becomes_standing():
@@ -262,6 +264,7 @@ def test_back_up_to_a_steady_plateau_short_of_the_standing_angle_counts_and_beco
     angles = trace((176, 176, 1.5), (176, 100, 1.2), (100, 100, 0.3), (100, 156, 0.8), (156, 156, 1.0))
     c, events = run(angles)
     assert c.count == 1
+    assert [e.kind for e in events] == ["descent", "bottom", "rep"]
     assert c.standing_deg == pytest.approx(156.0, abs=3.0)
     c2, _ = run(angles + trace(*rep(95.0, stand=156.0)))
     assert c2.count == 2
@@ -272,3 +275,4 @@ def test_a_pause_at_a_plateau_before_the_target_depth_is_not_a_rep():
     angles = trace((176, 176, 1.5), (176, 150, 0.8), (150, 150, 1.0), (150, 176, 0.8), (176, 176, 1.0))
     c, events = run(angles)
     assert c.count == 0
+    assert [e.kind for e in events] == ["descent"]
