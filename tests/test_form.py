@@ -342,3 +342,23 @@ def test_a_descent_whose_reading_jumps_across_it_is_not_timed():
     (d,) = run(jumped)
     assert math.isnan(d.down_s) and "too_fast" not in d.faults
     assert d.up_s == pytest.approx(1.0, abs=0.05)
+
+
+def test_the_backs_bow_is_read_over_the_deep_part_of_the_rep_not_a_few_bottom_frames():
+    # a straight back (the outline bends 2 deg) whose outline is misread at 25 deg on every frame
+    # within 1.5 deg of the deepest (a ghost, a hole where clothing matches the wall, for a moment):
+    # still a straight back - the deep part of the rep (its lowest 30 %) shows it straight
+    rows = stream(bow_deg=2.0, hold_s=0.3)
+    deepest = min(r[1] for r in rows)
+    bottom = [i for i, r in enumerate(rows) if r[1] <= deepest + 1.5]
+    deep = [i for i, r in enumerate(rows) if r[1] <= deepest + 0.3 * (176.0 - deepest)]
+    assert 4 <= len(bottom) < len(deep) / 2
+    for i in bottom:
+        t, hip, knee, trunk, _ = rows[i]
+        rows[i] = (t, hip, knee, trunk, 25.0)
+    (d,) = run(rows)
+    assert d.back_bow == pytest.approx(2.0, abs=1.0)
+    assert "rounded_back" not in d.faults
+    # a back that is rounded through the deep part is called rounded
+    (r,) = run(stream(bow_deg=20.0))
+    assert "rounded_back" in r.faults and r.back_bow >= 15.0

@@ -42,9 +42,10 @@ class FormSettings:
     )
     rounded_back_deg: float = _setting(
         15.0,
-        "rounded_back: at the bottom the back's outline bends this far (deg) between its lower and upper"
-        " part (vision's back_bow_deg, > 0 rounded). 'Keep your torso stiff': a neutral back's outline"
-        " is straight (reads within +-8 deg); a flexed, rounded upper back bends 15 deg or more",
+        "rounded_back: through the deep part of the rep (its lowest 30 %, the median) the back's outline"
+        " bends this far (deg) between its lower and upper part (vision's back_bow_deg, > 0 rounded)."
+        " 'Keep your torso stiff': a neutral back's outline is straight (reads within +-8 deg); a flexed,"
+        " rounded upper back bends 15 deg or more",
     )
     hips_first_rise_deg: float = _setting(
         1.0,
@@ -246,6 +247,7 @@ _EDGE_SHARE = (1.0 - _MID_SHARE) / 2  # the time before the 20 % point (and afte
 _PRE_S = 3.0  # standing before the descent: the person's own standing readings
 _MAX_GAP_S = 0.2  # a crossing is timed only between readings at most this far apart
 _BOTTOM_SHARE = 0.1  # within this share of the depth from the deepest point is "at the bottom"
+_BOW_SHARE = 0.3  # ... and the back's bow is read within this share (the deep part of the rep)
 
 
 class FormTracker:
@@ -321,7 +323,11 @@ class FormTracker:
         kb_raw = _nanmedian(knee[at_bottom])
         kb = kb_raw - knee_ref
         tb = _nanmedian(trunk[at_bottom])
-        bb = _nanmedian(bow[at_bottom])
+        # the back's shape is held through the deep part of the rep: read over more of it than the
+        # knees (single frames of a ghost or a hole in the outline bend it either way)
+        deep_part = np.isfinite(hip) & (hip <= bottom_deg + _BOW_SHARE * span)
+        deep_part[:i0] = False
+        bb = _nanmedian(bow[deep_part | at_bottom])
         # tempo: each phase timed between 20 % and 80 % of the way, scaled to the whole phase; on the
         # raw angle where there is one (a running median of three against single-frame misreads)
         timed = _median3(raw) if np.isfinite(raw).sum() > 0.8 * np.isfinite(hip).sum() else hip
