@@ -331,3 +331,57 @@ def test_the_pi_camera_runs_at_the_configured_frame_rate(tmp_path, monkeypatch):
     args = ["run", "--headless", "--seconds", "0.2", "--camera", "pi", "--config", str(cfg), "--db", "off"]
     assert main(args) == 0
     assert asked == {"fps": 15}
+
+
+class RelearnAt(SimCamera):
+    """A camera that sends this process SIGUSR1 at its n-th frame, like `systemctl kill -s USR1`."""
+
+    name = "relearner"
+
+    def __init__(self, spec, at: int | None):
+        super().__init__(spec)
+        self.n = 0
+        self.at = at
+
+    def read(self, t):
+        import os
+        import signal
+
+        self.n += 1
+        if self.n == self.at:
+            os.kill(os.getpid(), signal.SIGUSR1)
+        return super().read(t)
+
+
+def _ghost_room():
+    """Someone in view from the first frame in front of the gym wall, who walks away: where they
+    stood, the wall they hid (a rack's upright) is never absorbed - a ghost (see README)."""
+    from dataclasses import replace
+
+    from kiosk.sim.library import category_specs
+    from kiosk.sim.scene import Segment
+
+    sp = next(s for s in category_specs(seed_base=1000) if s.label == "in-view-5reps-right-gym-01")
+    timeline = (Segment("stand", 2.0), Segment("walk_out", 2.5), Segment("empty", 30.0))
+    return replace(sp, timeline=timeline)
+
+
+@pytest.mark.parametrize("relearn", [False, True])
+def test_sigusr1_relearns_the_empty_room_and_a_ghost_of_who_stood_there_at_start_goes(relearn, caplog):
+    import logging
+    import signal
+
+    app = App(headless=True, camera=RelearnAt(_ghost_room(), 6 * 15 if relearn else None), fps=15)
+    old = signal.getsignal(signal.SIGUSR1)
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert app.run(seconds=12) == 0
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+    # the room has been empty since 4.5 s: without the re-learn the ghost is still "someone"
+    assert app.feed.last is not None
+    assert app.feed.last.present is (not relearn)
+    said = [r.getMessage() for r in caplog.records if "re-learn" in r.getMessage()]
+    assert len(said) == (1 if relearn else 0)
+    if relearn:
+        assert "SIGUSR1" in said[0] and "keep the mark clear" in said[0]

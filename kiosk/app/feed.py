@@ -122,6 +122,16 @@ class Feed:
         self.figure.perform(demo_scene(show))
         log.info("trainer demo: the figure shows %s", show)
 
+    def relearn(self) -> None:
+        """Staff asked (SIGUSR1): the member camera's background is learnt afresh from its next frames
+        - a ghost where someone stood when the kiosk started is gone. The set's count is kept."""
+        if self._camera_pipe is not None:
+            self._camera_pipe.relearn_background()
+        log.warning(
+            "background re-learn requested (SIGUSR1): the camera's next frames are taken as the empty"
+            " room - keep the mark clear for a few seconds"
+        )
+
     def set_target_angle(self, angle_deg: float) -> None:
         """New content: the counters keep their counts, with the new target."""
         if angle_deg != self.reps.target_angle_deg:

@@ -28,16 +28,19 @@ PACE_SLACK = 1.5  # at most this many frame periods from an iteration's start to
 
 class Signals:
     """SIGTERM (systemctl stop): finish the frame, bar off, close devices. SIGHUP (systemctl reload):
-    re-read the content. Handlers only set flags; the loop acts on them (main thread only)."""
+    re-read the content. SIGUSR1 (`systemctl kill -s USR1`): learn the empty room afresh from the
+    camera's next frames (a ghost of someone who stood in view when the kiosk started). Handlers only
+    set flags; the loop acts on them (main thread only)."""
 
     def __init__(self) -> None:
-        self.stop = self.reload = False
+        self.stop = self.reload = self.relearn = False
 
     def install(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return
         signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stop", True))
         signal.signal(signal.SIGHUP, lambda *_: setattr(self, "reload", True))
+        signal.signal(signal.SIGUSR1, lambda *_: setattr(self, "relearn", True))
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,9 @@ class Loop:
     def _content(self, t: float) -> None:
         """A staff edit that has settled (or SIGHUP) goes live between frames."""
         live = self.app.kiosk.live_content
+        if self.signals.relearn:
+            self.signals.relearn = False
+            self.app.feed.relearn()
         if self.signals.reload:
             self.signals.reload = False
             live.watcher.request()
