@@ -190,6 +190,18 @@ check_reload() {
   fi
 }
 
+check_relearn() {
+  ensure_running
+  local cur out pid; cur=$(cursor); pid=$(prop MainPID)
+  systemctl kill -s USR1 "$U" || { result FAIL relearn "systemctl kill -s USR1 failed: $(systemctl is-active "$U")"; return; }
+  if out=$(journal_wait "$cur" 're-learn requested' 10) && sleep 1 && [ "$(systemctl is-active "$U")" = active ] \
+     && [ "$(prop MainPID)" = "$pid" ]; then
+    result PASS relearn "background re-learn logged ${out%% *} s after systemctl kill -s USR1, same process still running: \"${out#* }\""
+  else
+    result FAIL relearn "no re-learn line within 10 s of systemctl kill -s USR1, or the process did not survive it: $(systemctl is-active "$U"), pid $pid -> $(prop MainPID)"
+  fi
+}
+
 check_kill_9() {
   ensure_running
   local pid rs out; pid=$(prop MainPID); rs=$(secs "$(usec "$(prop RestartUSec)")")

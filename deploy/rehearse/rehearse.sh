@@ -471,6 +471,7 @@ case $LAST in PASS*) ;; *) INSTALLED=0 ;; esac
 say "== systemd"
 run_check start-ready
 run_check reload
+run_check relearn
 run_check kill-9
 run_check watchdog
 run_check start-limit
