@@ -69,6 +69,27 @@ class RepEvent:
 
 
 @dataclass
+class _Plateau:
+    """A reading holding steady at a standing-like level: since when, and its range."""
+
+    t: float = 0.0
+    lo: float = 180.0
+    hi: float = 0.0
+
+    def start(self, t: float, a: float) -> None:
+        self.t, self.lo, self.hi = t, a, a
+
+    def held_s(self, t: float, a: float, s: RepSettings) -> float:
+        """Feed one reading; how long it has held at >= min_standing_deg within late_hold_range_deg."""
+        lo, hi = min(self.lo, a), max(self.hi, a)
+        if a < s.min_standing_deg or hi - lo > s.late_hold_range_deg:
+            self.start(t, a)
+        else:
+            self.lo, self.hi = lo, hi
+        return t - self.t
+
+
+@dataclass
 class RepCounter:
     """Feed `update(angle_deg, present, t)` once per frame; read `count`, `phase`, `depth`."""
 
@@ -87,9 +108,7 @@ class RepCounter:
     _t_start: float = 0.0
     _deepest: float = 180.0
     _t_refractory: float = -1e9
-    _hold_t: float = 0.0  # at the bottom: since when the reading has held steady at a standing-like level
-    _hold_lo: float = 180.0
-    _hold_hi: float = 0.0
+    _hold: _Plateau = field(default_factory=_Plateau)  # at the bottom: back up to a steady level
     _t_up: float = -1e9  # the last reading near the standing angle, while standing
     _bottom_trunk: float | None = None  # trunk lean and knee bend where the hip was deepest
     _bottom_knee: float | None = None
@@ -101,9 +120,7 @@ class RepCounter:
     _late_bent: bool = False  # first seen already bent, within late_start_s of arriving
     _late_deepest: float = 180.0  # ... and the deepest reading since
     _late_first: float = 180.0  # ... and that first reading
-    _late_hold_t: float = 0.0  # ... and since when it has held steady at a standing-like level
-    _late_hold_lo: float = 180.0
-    _late_hold_hi: float = 0.0
+    _late_hold: _Plateau = field(default_factory=_Plateau)  # ... and back up to a steady level
 
     def reset_set(self) -> None:
         """Start a new set: count and best depth back to zero; the standing angle is kept."""
@@ -159,7 +176,7 @@ class RepCounter:
             self._t_arrive, self._first_tall, self._t_first_tall = t, a, t
             self._late_bent = s.late_rep and a < s.late_start_tall_deg
             self._late_deepest, self._late_first, self._squat_frames = a, a, 0
-            self._late_hold_t, self._late_hold_lo, self._late_hold_hi = t, a, a
+            self._late_hold.start(t, a)
             self._bottom_trunk, self._bottom_knee = trunk_deg, knee_deg
         if self.phase == Phase.CALIBRATING:
             if self._late_bent:
@@ -230,19 +247,13 @@ class RepCounter:
             if self.phase == Phase.DESCENDING and a <= s.target_angle_deg:
                 self.phase = Phase.BOTTOM
                 events.append(RepEvent("bottom", t, self.count, a))
-                self._hold_t, self._hold_lo, self._hold_hi = t, a, a
+                self._hold.start(t, a)
             # back up to a steady plateau short of the standing angle (the fit now reads their
             # standing lower: a ghost, a fold of clothing): that is standing for them now
-            plateau = False
-            if self.phase == Phase.BOTTOM:
-                lo, hi = min(self._hold_lo, a), max(self._hold_hi, a)
-                if a < s.min_standing_deg or hi - lo > s.late_hold_range_deg:
-                    self._hold_t, lo, hi = t, a, a
-                self._hold_lo, self._hold_hi = lo, hi
-                plateau = t - self._hold_t >= s.late_hold_s
+            plateau = self.phase == Phase.BOTTOM and self._hold.held_s(t, a, s) >= s.late_hold_s
             if a >= stand - s.up_margin_deg or plateau:
                 if plateau:
-                    self.standing_deg = self._hold_hi
+                    self.standing_deg = self._hold.hi
                 dur = t - self._t_start
                 if self._squat():
                     events.append(RepEvent("squat", t, self.count, self._deepest, dur))
@@ -282,11 +293,7 @@ class RepCounter:
                 return None
             # back up to a plateau that is standing for this person (their reading may stay below
             # late_start_tall_deg: a build or clothing the fit reads a little bent)
-            lo, hi = min(self._late_hold_lo, a), max(self._late_hold_hi, a)
-            if a < s.min_standing_deg or hi - lo > s.late_hold_range_deg:
-                self._late_hold_t, lo, hi = t, a, a
-            self._late_hold_lo, self._late_hold_hi = lo, hi
-            if t - self._late_hold_t < s.late_hold_s:
+            if self._late_hold.held_s(t, a, s) < s.late_hold_s:
                 return None
         self._late_bent = False
         dur = t - self._t_arrive
@@ -298,7 +305,7 @@ class RepCounter:
             # never deep enough, or no way down seen (someone bent over who stands up), or a flicker
             # of a reading: calibrate as usual (a plateau held that long is this person's standing)
             if plateau:
-                self.standing_deg = self._late_hold_hi
+                self.standing_deg = self._late_hold.hi
                 self.phase = Phase.STANDING
                 self.depth = 0.0
             return None
