@@ -254,7 +254,8 @@ def test_a_real_time_start_draws_the_last_good_content_first_then_reports_the_fi
     monkeypatch.setattr(pygame.display, "flip", flip)
     monkeypatch.setenv("STATE_DIRECTORY", str(state))
     with _errors(events):
-        args = ["run", "--window", "800x480", "--seconds", "0.4", "--content", str(d), "--db", "off"]
+        # (1 s: under a loaded test run the check alone can take most of 0.4 s, leaving no frame after)
+        args = ["run", "--window", "800x480", "--seconds", "1.0", "--content", str(d), "--db", "off"]
         assert main(args) == 0
     # the first frame: the last good copy (the edit is not yet known to fit), the camera still starting
     assert events[0] == ("frame", "604-555-0100", "starting", "")

@@ -154,7 +154,14 @@ class Feed:
             self.capture_ms = (t1 - t0) * 1000
             if frame is not None:
                 frame = self._usable(frame, t, r)
-            r.result = self._pipe().step(frame, t) if frame is not None else None
+            pipe = self._pipe()
+            walked_out = pipe.estimator.exit_relearns
+            r.result = pipe.step(frame, t) if frame is not None else None
+            if pipe.estimator.exit_relearns != walked_out and not self.on_figure:
+                log.info(
+                    "background learnt afresh: whoever was in view when the camera started has walked"
+                    " out, and where they stood is wall again"
+                )
             if r.result is not None:
                 self.vision_ms = (time.perf_counter() - t1) * 1000
             r.read_ok = True

@@ -47,6 +47,10 @@ FACING_SWITCH_RATIO = 0.7  # the other facing's fit must cost under this share t
 # With someone's image still in the background, revealed wall is absorbed where it matches the wall
 # beside them within this many gray levels plus this share of that wall's level.
 WALL_BESIDE_TOL = (10.0, 0.03)
+# someone seen leaving at a side edge: the edge must clear within this long (s) - see _after_exit
+EXIT_CLEAR_S = 1.0
+EXIT_SPECKS = 0.1  # ... and hold fewer foreground pixels than this share of the frame's height
+EXIT_TRACKED_S = 3.0  # ... and they were followed this long to the edge without a jump to another blob
 MAX_FIT_COST = 2.5  # mean cost per model sample above which the body model does not fit the silhouette
 
 
@@ -236,6 +240,7 @@ class BackgroundModel:
         self._t_quiet_s: float | None = None  # since when the room has looked empty (occupied start)
         self._last_span: tuple[int, int, int, int] | None = None
         self._bg_clipped: np.ndarray | None = None  # background pixels learnt from clipped readings
+        self.differs: np.ndarray | None = None  # last frame's pixels off the background, by difference alone
 
     def relearn(self) -> None:
         """Forget the background; the next frame becomes the new empty-room estimate."""
@@ -256,6 +261,7 @@ class BackgroundModel:
             self._bg = img.copy()
             self._bg_clipped = (img >= 254.0) if self._saturates(img) else None  # learnt from a clip
             self._fg_prev = np.zeros(img.shape, bool)
+            self.differs = self._fg_prev
             self._unverified = np.ones(img.shape, bool)
             self._boot, self._boot_votes, self._still_votes = "undecided", 0, 0
             self._row_level = np.median(img[:, ::2], axis=1).astype(np.float32)[:, None]
@@ -365,6 +371,7 @@ class BackgroundModel:
             self._clean_window(
                 fg[win], cur[win], bg[win], diff[win], cur[win], bg[win], ghost[win], win[0].start, floor_from
             )
+        self.differs = fg  # what differs from the background (the still parts below not added)
         fg = self._boot_logic(fg, cur, ghost)
         self._fg_prev = fg
         return fg
@@ -640,6 +647,13 @@ class HipEstimator:
         self._person_prev: np.ndarray | None = None
         self._cols_prev: tuple[int, int] | None = None  # last frame's person's columns
         self._upright = False
+        # someone seen leaving through a side edge (analysis columns of their silhouette, side -1/+1),
+        # while the background may still hold someone's image: see _after_exit
+        self._exit: tuple[int, int, int, float] | None = None
+        self._exit_band: np.ndarray | None = None  # the edge's differing pixels last frame
+        self._span_cols: tuple[int, int] | None = None  # the last silhouette's columns
+        self._jump_t = -math.inf  # when the tracked silhouette last jumped to one elsewhere (s)
+        self.exit_relearns = 0  # times the background was learnt afresh after someone walked out
 
     def relearn_background(self) -> None:
         """Re-learn the empty scene from the next frames (staff: 'step out of view, then press')."""
@@ -670,6 +684,11 @@ class HipEstimator:
             img = frame.astype(np.float32)
         fg = self.background.apply(img, t_s, person_mask=self._person_prev)
         obs = self._measure(fg)
+        if self._after_exit(fg, obs, t_s):
+            self.relearn_background()
+            self.exit_relearns += 1
+            fg = self.background.apply(img, t_s)  # this frame is the empty room
+            obs = self._measure(fg)
         self._person_prev = obs.mask if obs.present else None
         # the person's columns, for the next frame (analysis pixels): the same person is followed
         self._cols_prev = (obs.bbox[0] // k, -(-obs.bbox[2] // k)) if obs.present and obs.bbox else None
@@ -681,6 +700,58 @@ class HipEstimator:
         elif self._track.too_frontal and obs.present:
             obs = replace(obs, too_frontal=True)
         return obs
+
+    def _after_exit(self, fg: np.ndarray, obs: Observation, t_s: float) -> bool:
+        """Whether the one who was in view when the camera started has just walked out, leaving only
+        their image in the background: with someone's image still held (an occupied start), a
+        silhouette followed for EXIT_TRACKED_S without a jump to another blob (not a passer-by the
+        tracker took up from the lifter) seen partly out of view at a side edge, then, within
+        EXIT_CLEAR_S, the edge clear where it was (by difference alone; a residue that no longer
+        changes there does not hold it) while what the tracker finds lies elsewhere and fits no body:
+        the ghost of where they stood, kept for minutes in front of a rack or a panel, or nothing.
+        Someone who steps back in is followed from where they were and cancels it."""
+        if not self.background.occupied_start:
+            self._exit = None
+            return False
+        w = fg.shape[1]
+        k = self._scale
+        m = self.settings.edge_margin_px
+        cols = (obs.bbox[0] // k, -(-obs.bbox[2] // k)) if obs.bbox else None
+        if cols is not None:
+            last, self._span_cols = self._span_cols, cols
+            if last is not None and (cols[1] <= last[0] or cols[0] >= last[1]):
+                self._jump_t = t_s  # the tracker went over to another blob (another person, a ghost)
+        if obs.reason == "partly out of view" and cols is not None:
+            side = -1 if cols[0] <= m else 1 if cols[1] >= w - m else 0
+            # (only someone followed for a while without a jump: not a passer-by the tracker took up)
+            ok = side and t_s - self._jump_t > EXIT_TRACKED_S
+            self._exit = (cols[0], cols[1], side, t_s) if ok else None
+            self._exit_band = None
+            return False
+        if self._exit is None:
+            return False
+        x0, x1, side, t_edge = self._exit
+        back = obs.present and cols is not None and cols[0] < x1 and cols[1] > x0
+        if back or t_s - t_edge > EXIT_CLEAR_S:
+            self._exit = self._exit_band = None  # followed back in view, or the edge never cleared
+            return False
+        # (by difference alone: the still parts an occupied start adds are the room's outliers there)
+        d = self.background.differs
+        d = fg if d is None else d
+        band = d[:, : x1 + 1] if side < 0 else d[:, max(0, x0 - 1) :]
+        prev, self._exit_band = self._exit_band, band.copy()
+        h = d.shape[0]
+        n = np.count_nonzero(band)
+        if n > EXIT_SPECKS * h:  # the last of them still at the edge (a few specks of noise are not)
+            # (or what stays there is not them: a residue that no longer changes, where they passed)
+            if prev is None or prev.shape != band.shape or n > 0.5 * h:
+                return False
+            if np.count_nonzero(prev ^ band) > 0.2 * EXIT_SPECKS * h:
+                return False
+        self._exit = self._exit_band = None
+        # what is left fits no body (someone else in view, fitted, is never learnt as wall) and is
+        # not where they were: the ghost of where they stood, or nothing
+        return obs.hip_angle_deg is None and not (cols is not None and cols[0] < x1 and cols[1] > x0)
 
     # -- silhouette -> person --------------------------------------------------------------------
     def _measure(self, fg: np.ndarray) -> Observation:
