@@ -162,6 +162,24 @@ def test_still_in_view_person_is_there_from_frame_0_and_does_not_move():
     assert {s.background for s in category_specs(per_category=3, categories=("in_view",))} >= {"plain", "gym"}
 
 
+def test_leave_return_starts_in_view_empties_the_room_then_has_a_set():
+    for spec in category_specs(per_category=3, categories=("leave_return",)):
+        scene = Scene(spec)
+        truths = [scene.truth(i) for i in range(scene.n_frames)]
+        assert truths[0].present and truths[0].phase == "stand"  # on the mark from frame 0
+        empty = [i for i, t in enumerate(truths) if t.phase == "empty"]
+        assert empty and not any(truths[i].present for i in empty)
+        assert 3.0 * FPS <= len(empty) <= 12.0 * FPS  # one stretch: 3-8 s, and walking out of view
+        after = [r for r in scene.rep_truths if r.start_frame > empty[-1]]
+        assert len(after) >= 3  # the set after they come back
+        assert scene.truth(empty[-1] + 1).phase == "walk"
+    assert {s.background for s in category_specs(per_category=3, categories=("leave_return",))} == {
+        "gym",
+        "textured",
+        "plain",
+    }
+
+
 def test_flicker_beats_the_brightness_and_drifts_bands_frame_to_frame():
     timeline = (Segment("empty", 2.0),)
     plain = Scene(SceneSpec(seed=8, noise_sigma=0.0, background="plain", timeline=timeline))

@@ -197,6 +197,7 @@ CATEGORIES = (
     "flicker",  # 50 Hz lighting: brightness beat and drifting rolling-shutter bands
     "squat_only",  # genuine squats: 0 reps
     "negative",  # walking through, standing, fidgeting, partial reps: 0 reps
+    "leave_return",  # in view from frame 0 (0-2 reps), walks out, the room empty 3-8 s, back for a set
 )
 ZERO_REP_CATEGORIES = ("squat_only", "negative")
 
@@ -297,6 +298,27 @@ def _category_spec(cat: str, k: int, seed: int) -> SceneSpec:
         first = Segment("still", float(rng.uniform(0.8, 1.5)))
         body = _styled_set(rng, reps, style, fast_share=0.0)
         timeline = (first, *body, Segment("stand", float(rng.uniform(1.0, 2.0))))
+        bits.append(look["background"])
+    elif cat == "leave_return":
+        # the kiosk started with them on the mark (their image is in the background): they do a rep or
+        # two or none, walk out at the side, and come back (or the next member does) for a set
+        look["background"] = ("gym", "textured", "plain")[k % 3]
+        style = str(rng.choice(["hinge", "hinge", "knee"]))
+        before = _styled_set(rng, int(rng.integers(0, 3)), style, fast_share=0.0)
+        after = _styled_set(rng, reps, style, fast_share=0.0)
+        walk_s = float(rng.uniform(2.5, 4.0))
+        timeline = (
+            Segment("still", float(rng.uniform(0.8, 1.5))),
+            *before,
+            Segment("stand", float(rng.uniform(1.0, 2.0))),
+            Segment("walk_out", walk_s),
+            Segment("empty", float(rng.uniform(3.0, 8.0))),
+            Segment("walk_in", walk_s),
+            Segment("stand", float(rng.uniform(1.5, 2.5))),
+            *after,
+            Segment("stand", float(rng.uniform(1.0, 2.0))),
+        )
+        reps += len(before)
         bits.append(look["background"])
     elif cat == "flicker":
         extra.update(flicker=float(rng.uniform(0.02, 0.06)), flicker_bands=float(rng.uniform(0.03, 0.08)))
