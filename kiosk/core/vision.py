@@ -661,6 +661,8 @@ class HipEstimator:
         self._track = _Track()
         self._person_prev = None
         self._cols_prev = None
+        self._exit = self._exit_band = self._span_cols = None
+        self._jump_t = -math.inf
 
     def process(self, frame: np.ndarray, t_s: float) -> Observation:
         """Analyse one grayscale frame (H x W uint8) seen at `t_s` (monotonic seconds)."""
@@ -731,13 +733,13 @@ class HipEstimator:
         if self._exit is None:
             return False
         x0, x1, side, t_edge = self._exit
-        back = obs.present and cols is not None and cols[0] < x1 and cols[1] > x0
-        if back or t_s - t_edge > EXIT_CLEAR_S:
+        where_they_were = cols is not None and cols[0] < x1 and cols[1] > x0
+        if (obs.present and where_they_were) or t_s - t_edge > EXIT_CLEAR_S:
             self._exit = self._exit_band = None  # followed back in view, or the edge never cleared
             return False
         # (by difference alone: the still parts an occupied start adds are the room's outliers there)
         d = self.background.differs
-        d = fg if d is None else d
+        assert d is not None  # set by apply, which ran first
         band = d[:, : x1 + 1] if side < 0 else d[:, max(0, x0 - 1) :]
         prev, self._exit_band = self._exit_band, band.copy()
         h = d.shape[0]
@@ -751,7 +753,7 @@ class HipEstimator:
         self._exit = self._exit_band = None
         # what is left fits no body (someone else in view, fitted, is never learnt as wall) and is
         # not where they were: the ghost of where they stood, or nothing
-        return obs.hip_angle_deg is None and not (cols is not None and cols[0] < x1 and cols[1] > x0)
+        return obs.hip_angle_deg is None and not where_they_were
 
     # -- silhouette -> person --------------------------------------------------------------------
     def _measure(self, fg: np.ndarray) -> Observation:
